@@ -1,0 +1,23 @@
+import type { ExpectedVersion } from './event-store.port.js';
+
+/** The stream was not at the expected version: someone else appended first. Nothing was written. */
+export class WrongExpectedVersionError extends Error {
+  readonly code = 'WRONG_EXPECTED_VERSION';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`stream ${stream} is at version ${actual}, expected ${String(expected)}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+/** An event with this ID is already stored. Nothing was written. */
+export class DuplicateEventError extends Error {
+  readonly code = 'DUPLICATE_EVENT';
+  constructor(readonly eventId: string) {
+    super(`event ${eventId} is already stored`);
+    this.name = 'DuplicateEventError';
+  }
+}

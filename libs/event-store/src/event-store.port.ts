@@ -1,0 +1,100 @@
+/**
+ * The event store port. Every durable fact of the system (rule changes, presence events, delivery outcomes) is
+ * an event in one global log, grouped into streams. Adapters: SQLite (embedded default) and PostgreSQL.
+ */
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface EventMetadata {
+  /** Who caused it: an API token name, or the app that observed it (`presence-ingest`). */
+  actor: string;
+  /** Epoch milliseconds at which the fact happened (never the time of a retry). */
+  occurredAt: number;
+  correlationId?: string;
+  causationId?: string;
+  [key: string]: unknown;
+}
+
+export interface NewEvent {
+  /** UUID chosen by the writer, so a retried append of the same event is rejected, not duplicated. */
+  eventId: string;
+  type: string;
+  data: JsonObject;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent<Data extends JsonObject = JsonObject> {
+  /** Global position: strictly increasing in commit order, never reused. */
+  position: number;
+  stream: string;
+  /** Version of the event in its stream: 1, 2, 3 … */
+  version: number;
+  eventId: string;
+  type: string;
+  data: Data;
+  metadata: EventMetadata;
+}
+
+/** `no_stream`: the stream must not exist yet; `any`: append whatever the version; a number: the exact current version. */
+export type ExpectedVersion = number | 'any' | 'no_stream';
+
+export interface StreamAppend {
+  stream: string;
+  events: NewEvent[];
+  expectedVersion: ExpectedVersion;
+}
+
+export interface AppendResult {
+  stream: string;
+  /** Stream version after the append (the version of its last event). */
+  version: number;
+  /** Global position of the last appended event. */
+  position: number;
+}
+
+export interface ReadAllFilter {
+  /** Keep events whose stream starts with one of these prefixes. */
+  streamPrefixes?: string[];
+  /** Keep events of these types. */
+  types?: string[];
+}
+
+export interface ReadAllOptions {
+  filter?: ReadAllFilter;
+  /** At most this many events (default 1000). */
+  limit?: number;
+  /** Only events at or below this position. */
+  toPosition?: number;
+}
+
+export interface EventStore {
+  /** Which adapter this is, for logs: `sqlite:/path/events.db` or `postgres://host:port/db` (no password). */
+  readonly description: string;
+
+  /** Appends atomically; throws WrongExpectedVersionError or DuplicateEventError and then writes nothing. */
+  append(stream: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
+
+  /** Appends to several streams in one transaction (group commit): all or nothing. */
+  appendMany(appends: StreamAppend[]): Promise<AppendResult[]>;
+
+  /** The events of one stream in version order (empty when the stream does not exist). */
+  readStream(stream: string, fromVersion?: number): Promise<RecordedEvent[]>;
+
+  /** Events with position greater than `afterPosition`, in position order. */
+  readAll(afterPosition: number, options?: ReadAllOptions): Promise<RecordedEvent[]>;
+
+  /** The highest committed position (0 when the store is empty). */
+  headPosition(): Promise<number>;
+
+  /** Stored checkpoint of a named subscription (0 when none). */
+  loadCheckpoint(name: string): Promise<number>;
+  saveCheckpoint(name: string, position: number): Promise<void>;
+
+  /**
+   * Calls `listener` soon after events are appended, by any process sharing the store
+   * (PostgreSQL LISTEN/NOTIFY; SQLite polls the head position). Returns an unsubscribe function.
+   */
+  onAppended(listener: () => void): () => void;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,4 @@
+export * from './notification.js';
+export * from './notification.events.js';
+export * from './rocketmq-message.js';
+export * from './route.js';

@@ -1,0 +1,35 @@
+import { parseClientId, statusEventType, type PresenceEventData, type PresenceEventType } from '#libs/presence';
+import { ruleForGroup, type ControlPlaneState } from '#libs/rules';
+import { notificationId, type Notification } from './notification.js';
+
+export interface StoredPresenceEvent {
+  eventId: string;
+  type: PresenceEventType;
+  /** Version in the client's stream: its sequence number. */
+  version: number;
+  data: PresenceEventData;
+}
+
+/**
+ * The notifications a presence event gives, decided by the rules as they stood at the event's position in the
+ * store (SPEC §3): the caller passes the control plane state folded up to that position, so a replay of history
+ * makes the same decisions. Only an enabled client status rule of the client's group forwards.
+ */
+export function routePresenceEvent(event: StoredPresenceEvent, rulesAtEvent: ControlPlaneState): Notification[] {
+  const client = parseClientId(event.data.clientId);
+  if (!client.ok) return [];
+  const rule = ruleForGroup(rulesAtEvent, client.groupId);
+  if (!rule || rule.status !== 'ENABLED' || rule.ruleType !== 'CLIENT_STATUS_NOTIFY') return [];
+  return [
+    {
+      notificationId: notificationId(rule.ruleId, event.eventId),
+      ruleId: rule.ruleId,
+      ruleVersion: rule.version,
+      target: { instanceId: rule.target.instanceId, topic: rule.target.topic },
+      eventId: event.eventId,
+      seq: event.version,
+      eventType: statusEventType(event.type),
+      event: event.data,
+    },
+  ];
+}

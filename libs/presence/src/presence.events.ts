@@ -1,0 +1,61 @@
+/**
+ * Presence events: what the broker saw of one client's connections. They live in the client's stream, whose
+ * version is the client's sequence number (1, 2, 3 … never reset), so consumers can order its events.
+ */
+
+/** The trace vocabulary of the original product (SPEC §4), plus our own `closed by server` and `broker restart`. */
+export const PRESENCE_REASONS = [
+  'accepted',
+  'disconnected by client',
+  'closed by client',
+  'no heart',
+  'clientId conflict',
+  'not authorized',
+  'invalid param',
+  'Socket IOException',
+  'closed by server',
+  'broker restart',
+] as const;
+export type PresenceReason = (typeof PRESENCE_REASONS)[number];
+
+export interface PresenceEventData {
+  [key: string]: unknown;
+  clientId: string;
+  channelId: string;
+  /** `ip:port` of the client as the broker saw it. */
+  clientIp: string;
+  /** Epoch milliseconds when it happened on the broker; never rewritten. */
+  time: number;
+  reason: PresenceReason;
+}
+
+export type ClientConnected = { type: 'ClientConnected'; data: PresenceEventData };
+export type ClientDisconnected = { type: 'ClientDisconnected'; data: PresenceEventData };
+export type ClientConnectionClosed = { type: 'ClientConnectionClosed'; data: PresenceEventData };
+export type PresenceEvent = ClientConnected | ClientDisconnected | ClientConnectionClosed;
+export type PresenceEventType = PresenceEvent['type'];
+
+/** The `eventType` of the original product's notification. */
+export type StatusEventType = 'connect' | 'disconnect' | 'tcpclean';
+
+const STATUS_EVENT_TYPES: Record<PresenceEventType, StatusEventType> = {
+  ClientConnected: 'connect',
+  ClientDisconnected: 'disconnect',
+  ClientConnectionClosed: 'tcpclean',
+};
+
+export const PRESENCE_EVENT_TYPES = Object.keys(STATUS_EVENT_TYPES) as PresenceEventType[];
+
+export function isPresenceEventType(type: string): type is PresenceEventType {
+  return Object.hasOwn(STATUS_EVENT_TYPES, type);
+}
+
+export function statusEventType(type: PresenceEventType): StatusEventType {
+  return STATUS_EVENT_TYPES[type];
+}
+
+export const CLIENT_STREAM_PREFIX = 'client-';
+
+export function clientStream(clientId: string): string {
+  return CLIENT_STREAM_PREFIX + clientId;
+}

@@ -1,0 +1,22 @@
+import type { RocketmqCredentials } from './control-plane.events.js';
+
+/** The MQTT instance this deployment is, and its limits: configuration, passed to every decision. */
+export interface ControlPlaneContext {
+  mqttInstanceId: string;
+  region: string;
+  /** SPEC §3: 100 by default; disabled rules count. */
+  maxRulesPerInstance: number;
+}
+
+/** Commands carry untrusted input (`unknown` fields are checked by decide), never a clock or random IDs. */
+export type RegisterGroup = { type: 'RegisterGroup'; data: { input: unknown } };
+
+/** The app encrypts the secret key before the command is built; the domain only stores the ciphertext. */
+export type RegisterRocketmqInstance = {
+  type: 'RegisterRocketmqInstance';
+  data: { input: unknown; credentials?: RocketmqCredentials };
+};
+
+export type CreateRule = { type: 'CreateRule'; data: { input: unknown } };
+
+export type ControlPlaneCommand = RegisterGroup | RegisterRocketmqInstance | CreateRule;

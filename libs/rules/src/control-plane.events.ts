@@ -1,0 +1,62 @@
+/** Events of the control plane stream (`rules-<mqttInstanceId>`). Past tense; data is plain JSON. */
+
+export const RULE_STATUSES = ['ENABLED', 'DISABLED'] as const;
+export type RuleStatus = (typeof RULE_STATUSES)[number];
+
+export const SUPPORTED_RULE_TYPES = ['CLIENT_STATUS_NOTIFY'] as const;
+/** Recognised from the original product but not offered here: they answer "not supported", not "invalid". */
+export const UNSUPPORTED_RULE_TYPES = ['DATA_OUTBOUND', 'DATA_INBOUND'] as const;
+export type RuleType = (typeof SUPPORTED_RULE_TYPES)[number];
+
+export const TARGET_SERVICE_TYPES = ['ROCKETMQ'] as const;
+export type TargetServiceType = (typeof TARGET_SERVICE_TYPES)[number];
+
+export interface RuleDefinition {
+  [key: string]: unknown;
+  ruleId: string;
+  description?: string;
+  status: RuleStatus;
+  ruleType: RuleType;
+  source: { groupId: string };
+  target: { serviceType: TargetServiceType; instanceId: string; topic: string };
+}
+
+export interface GroupData {
+  [key: string]: unknown;
+  groupId: string;
+  description?: string;
+}
+
+/** The secret key is stored only encrypted (by the app, with the configured key); the domain never sees it. */
+export interface RocketmqCredentials {
+  accessKey: string;
+  secretKeyCiphertext: string;
+}
+
+export interface RocketmqInstanceData {
+  [key: string]: unknown;
+  instanceId: string;
+  region: string;
+  endpoints: string;
+  namespace: string;
+  tls: boolean;
+  credentials?: RocketmqCredentials;
+}
+
+export type GroupRegistered = { type: 'GroupRegistered'; data: GroupData };
+export type RocketmqInstanceRegistered = { type: 'RocketmqInstanceRegistered'; data: RocketmqInstanceData };
+export type RuleCreated = { type: 'RuleCreated'; data: RuleDefinition };
+
+export type ControlPlaneEvent = GroupRegistered | RocketmqInstanceRegistered | RuleCreated;
+export type ControlPlaneEventType = ControlPlaneEvent['type'];
+
+const TYPES: Record<ControlPlaneEventType, true> = {
+  GroupRegistered: true,
+  RocketmqInstanceRegistered: true,
+  RuleCreated: true,
+};
+export const CONTROL_PLANE_EVENT_TYPES = Object.keys(TYPES) as ControlPlaneEventType[];
+
+export function isControlPlaneEvent(event: { type: string }): event is ControlPlaneEvent {
+  return Object.hasOwn(TYPES, event.type);
+}

@@ -1,0 +1,81 @@
+import type {
+  ControlPlaneEvent,
+  GroupData,
+  RocketmqInstanceData,
+  RuleDefinition,
+} from './control-plane.events.js';
+
+/** Where an event sits in the control plane stream and when it happened; evolve needs both. */
+export interface EventPosition {
+  /** Version of the event in the control plane stream. */
+  streamVersion: number;
+  occurredAt: number;
+}
+
+export interface Rule extends RuleDefinition {
+  /** Stream version of the rule's last event: the `ETag` of the API. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Group extends GroupData {
+  createdAt: number;
+}
+
+export interface RocketmqInstance extends RocketmqInstanceData {
+  createdAt: number;
+}
+
+/** Everything one MQTT instance's control plane knows, folded from its stream. Plain data, keyed by ID. */
+export interface ControlPlaneState {
+  version: number;
+  groups: Record<string, Group>;
+  rocketmqInstances: Record<string, RocketmqInstance>;
+  rules: Record<string, Rule>;
+}
+
+export const initialControlPlaneState = (): ControlPlaneState => ({
+  version: 0,
+  groups: {},
+  rocketmqInstances: {},
+  rules: {},
+});
+
+export function evolveControlPlane(
+  state: ControlPlaneState,
+  event: ControlPlaneEvent,
+  at: EventPosition,
+): ControlPlaneState {
+  const next = { ...state, version: at.streamVersion };
+  switch (event.type) {
+    case 'GroupRegistered':
+      return { ...next, groups: { ...state.groups, [event.data.groupId]: { ...event.data, createdAt: at.occurredAt } } };
+    case 'RocketmqInstanceRegistered':
+      return {
+        ...next,
+        rocketmqInstances: {
+          ...state.rocketmqInstances,
+          [event.data.instanceId]: { ...event.data, createdAt: at.occurredAt },
+        },
+      };
+    case 'RuleCreated': {
+      const rule: Rule = {
+        ...event.data,
+        version: at.streamVersion,
+        createdAt: at.occurredAt,
+        updatedAt: at.occurredAt,
+      };
+      return { ...next, rules: { ...state.rules, [rule.ruleId]: rule } };
+    }
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+/** The rule (if any) whose source is this group. At most one exists (SPEC §3, check 3). */
+export function ruleForGroup(state: ControlPlaneState, groupId: string): Rule | undefined {
+  return Object.values(state.rules).find((rule) => rule.source.groupId === groupId);
+}

@@ -1,0 +1,30 @@
+import type { Violation } from './validation.js';
+
+/** Stable codes: the HTTP and bus adapters map them to statuses; clients may switch on them. */
+export type RulesErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'RULE_TYPE_NOT_SUPPORTED'
+  | 'RULE_ID_TAKEN'
+  | 'GROUP_ALREADY_HAS_RULE'
+  | 'RULE_LIMIT_REACHED'
+  | 'GROUP_NOT_FOUND'
+  | 'ROCKETMQ_INSTANCE_NOT_FOUND'
+  | 'REGION_MISMATCH'
+  | 'GROUP_ALREADY_REGISTERED'
+  | 'ROCKETMQ_INSTANCE_ALREADY_REGISTERED'
+  | 'RULE_NOT_FOUND';
+
+/** A refused command. Nothing was written. `violations` name each field and the rule it broke. */
+export class RulesError extends Error {
+  constructor(
+    readonly code: RulesErrorCode,
+    readonly violations: Violation[],
+  ) {
+    super(violations.map((v) => v.message).join('; '));
+    this.name = 'RulesError';
+  }
+
+  static of(code: RulesErrorCode, field: string, rule: string, message: string): RulesError {
+    return new RulesError(code, [{ field, rule, message }]);
+  }
+}
