@@ -57,6 +57,6 @@ const TYPES: Record<ControlPlaneEventType, true> = {
 };
 export const CONTROL_PLANE_EVENT_TYPES = Object.keys(TYPES) as ControlPlaneEventType[];
 
-export function isControlPlaneEvent(event: { type: string }): event is ControlPlaneEvent {
+export function isControlPlaneEvent<E extends { type: string }>(event: E): event is E & ControlPlaneEvent {
   return Object.hasOwn(TYPES, event.type);
 }

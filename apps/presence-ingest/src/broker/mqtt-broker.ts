@@ -1,0 +1,106 @@
+import { createServer, type Server } from 'node:net';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { APP_CONFIG, type AppConfig } from '#libs/platform';
+import type { PresenceEvent, PresenceReason } from '#libs/presence';
+import { PresenceRecorder } from '../recording/presence-recorder.js';
+import { RegisteredGroups } from '../registered-groups/registered-groups.js';
+import { channelOf, markClosing, openChannel, type Channel } from './channel.js';
+import { admitClient } from './client-admission.js';
+
+const IDENTIFIER_REJECTED = 2;
+const NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * The embedded aedes broker: admits clients of registered groups and turns what happens to their connections
+ * into presence events (SPEC §4). Nothing here waits on the store: events are queued to the recorder.
+ */
+@Injectable()
+export class MqttBroker {
+  private readonly logger = new Logger('mqtt-broker');
+  private broker: Aedes | undefined;
+  private server: Server | undefined;
+  private stopping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly groups: RegisteredGroups,
+    private readonly recorder: PresenceRecorder,
+  ) {}
+
+  get connectedClients(): number {
+    return this.broker?.connectedClients ?? 0;
+  }
+
+  async listen(): Promise<void> {
+    const broker = await Aedes.createBroker({ authenticate: (client, _u, _p, done) => void this.admit(client, done) });
+    broker.on('connackSent', (packet, client) => {
+      if (packet.returnCode === 0) this.connected(client);
+    });
+    broker.on('keepaliveTimeout', (client) => markClosing(client, 'no heart'));
+    broker.on('clientError', (client, error) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code && NETWORK_ERRORS.has(code)) markClosing(client, 'Socket IOException');
+    });
+    broker.on('clientDisconnect', (client) => this.closed(client));
+    this.broker = broker;
+    const server = createServer(broker.handle);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.mqttPort, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Closes every connection (their channels get `tcpclean`, reason `closed by server`) and stops listening. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    await new Promise<void>((resolve) => (this.broker ? this.broker.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async admit(client: Client, done: (error: AuthenticateError | null, success: boolean | null) => void) {
+    const channel = openChannel(client);
+    const admission = await admitClient(client.id, async (groupId) => {
+      if (this.groups.has(groupId)) return true;
+      await this.groups.refresh().catch(() => undefined); // registered a moment ago? look once more
+      return this.groups.has(groupId);
+    });
+    if (!admission.admitted) {
+      this.logger.log(`refused CONNECT from ${channel.clientIp}: ${admission.reason} (identifier rejected)`);
+      return done(Object.assign(new Error(admission.reason), { returnCode: IDENTIFIER_REJECTED }), false);
+    }
+    // MQTT 3.1.1 §3.1.4: the new connection takes over; the old channel closes with `clientId conflict`.
+    const previous = (this.broker as unknown as { clients: Record<string, Client> }).clients[client.id];
+    if (previous && previous !== client) markClosing(previous, 'clientId conflict');
+    done(null, true);
+  }
+
+  private connected(client: Client): void {
+    const channel = channelOf(client);
+    if (!channel) return;
+    channel.connected = true;
+    this.emit('ClientConnected', client, channel, 'accepted');
+  }
+
+  private closed(client: Client): void {
+    const channel = channelOf(client);
+    if (!channel?.connected) return; // refused or dropped before CONNACK: no notification (SPEC §2)
+    channel.connected = false;
+    if ((client as unknown as { _disconnected: boolean })._disconnected) {
+      this.emit('ClientDisconnected', client, channel, 'disconnected by client');
+      this.emit('ClientConnectionClosed', client, channel, 'disconnected by client');
+      return;
+    }
+    const reason = channel.closeReason ?? (this.stopping ? 'closed by server' : 'closed by client');
+    this.emit('ClientConnectionClosed', client, channel, reason);
+  }
+
+  private emit(type: PresenceEvent['type'], client: Client, channel: Channel, reason: PresenceReason): void {
+    const data = { clientId: client.id, channelId: channel.channelId, clientIp: channel.clientIp, time: Date.now(), reason };
+    this.recorder.record({ type, data });
+  }
+}

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { openEventStore } from '#libs/event-store';
+import {
+  busServerOptions,
+  describeBus,
+  exitOnStartupFailure,
+  listenOn,
+  loadConfig,
+  onShutdownSignal,
+} from '#libs/platform';
+import { MqttBroker } from './broker/mqtt-broker.js';
+import { PresenceIngestModule } from './presence-ingest.module.js';
+import { PresenceRecorder } from './recording/presence-recorder.js';
+import { RegisteredGroups } from './registered-groups/registered-groups.js';
+
+const APP = 'presence-ingest';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const store = await openEventStore(config.eventStoreUrl);
+  const bus = describeBus(config.busUrl, APP);
+  const app = await NestFactory.createMicroservice(PresenceIngestModule.create(config, store), {
+    ...busServerOptions(config.busUrl, APP),
+    abortOnError: false,
+  });
+  await app.get(RegisteredGroups).start();
+  const broker = app.get(MqttBroker);
+  await listenOn('MQTT_PORT', config.mqttPort, () => broker.listen());
+  await listenOn('BUS_URL', Number(new URL(bus).port), () => app.listen());
+  const logger = new Logger(APP);
+  logger.log(
+    `MQTT broker of instance ${config.instanceId} on mqtt://localhost:${config.mqttPort} ` +
+      `(clients <GroupID>@@@<DeviceID> of registered groups), bus ${bus}, store ${store.description}`,
+  );
+  onShutdownSignal(APP, async (signal) => {
+    logger.log(`${signal}: closing client connections and storing their last events`);
+    await broker.close();
+    await app.get(PresenceRecorder).drain();
+    await app.close();
+    await store.close();
+  });
+}
+
+bootstrap().catch(exitOnStartupFailure(APP));

@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { EventStore } from '#libs/event-store';
+import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { MqttBroker } from './broker/mqtt-broker.js';
+import { PresenceRecorder } from './recording/presence-recorder.js';
+import { RegisteredGroups } from './registered-groups/registered-groups.js';
+import { StatusBusController } from './status.bus.controller.js';
+
+@Module({})
+export class PresenceIngestModule {
+  static create(config: AppConfig, store: EventStore): DynamicModule {
+    return {
+      module: PresenceIngestModule,
+      controllers: [StatusBusController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: EVENT_STORE, useValue: store },
+        RegisteredGroups,
+        PresenceRecorder,
+        MqttBroker,
+      ],
+    };
+  }
+}

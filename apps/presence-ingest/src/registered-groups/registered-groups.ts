@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { EventStore } from '#libs/event-store';
+import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
+import {
+  controlPlaneStream,
+  evolveControlPlane,
+  initialControlPlaneState,
+  isControlPlaneEvent,
+  type ControlPlaneState,
+} from '#libs/rules';
+
+/**
+ * The groups registered in the control plane, followed from the event store (not asked of rule-manager, so the
+ * broker keeps admitting devices while rule-manager is down).
+ */
+@Injectable()
+export class RegisteredGroups implements OnModuleDestroy {
+  private readonly logger = new Logger('registered-groups');
+  private readonly stream: string;
+  private state: ControlPlaneState = initialControlPlaneState();
+  private refreshing: Promise<void> | undefined;
+  private stopFollowing: (() => void) | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.stream = controlPlaneStream(config.instanceId);
+  }
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.stopFollowing = this.store.onAppended(() => void this.refresh().catch(() => undefined));
+  }
+
+  has(groupId: string): boolean {
+    return Object.hasOwn(this.state.groups, groupId);
+  }
+
+  /** Reads the control plane events appended since the last read; concurrent callers share one read. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.readNewEvents().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async readNewEvents(): Promise<void> {
+    try {
+      const events = await this.store.readStream(this.stream, this.state.version + 1);
+      for (const event of events) {
+        if (!isControlPlaneEvent(event)) continue;
+        this.state = evolveControlPlane(this.state, event, {
+          streamVersion: event.version,
+          occurredAt: event.metadata.occurredAt,
+        });
+      }
+    } catch (error) {
+      this.logger.warn(`could not read the control plane (${this.stream}): ${String(error)}`);
+      throw error;
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.stopFollowing?.();
+  }
+}

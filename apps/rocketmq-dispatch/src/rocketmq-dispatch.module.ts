@@ -1,0 +1,23 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { EventStore } from '#libs/event-store';
+import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { PresenceForwarder } from './forwarding/presence-forwarder.js';
+import { RocketmqPublisher } from './rocketmq/rocketmq.publisher.js';
+import { StatusBusController } from './status.bus.controller.js';
+
+@Module({})
+export class RocketmqDispatchModule {
+  static create(config: AppConfig, store: EventStore): DynamicModule {
+    return {
+      module: RocketmqDispatchModule,
+      controllers: [StatusBusController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: EVENT_STORE, useValue: store },
+        { provide: CredentialsCipher, useValue: CredentialsCipher.fromConfig(config) },
+        RocketmqPublisher,
+        PresenceForwarder,
+      ],
+    };
+  }
+}

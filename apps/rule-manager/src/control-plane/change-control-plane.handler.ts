@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { WrongExpectedVersionError, type NewEvent } from '#libs/event-store';
+import { APP_CONFIG, type AppConfig } from '#libs/platform';
+import { decideControlPlane, type ControlPlaneContext } from '#libs/rules';
+import { ChangeControlPlane, type ControlPlaneChange } from './change-control-plane.command.js';
+import { ControlPlaneRepository, foldControlPlane } from './control-plane.repository.js';
+
+/** Concurrent writers re-decide against the fresh state; a few rounds settle any realistic contention. */
+const MAX_ATTEMPTS = 20;
+
+/**
+ * Every control plane change: load the stream, decide, append at the version the decision was made on. A
+ * concurrent change makes the append fail and the decision is made again on the new state, so the uniqueness
+ * rules hold under any concurrency and a refused command writes nothing.
+ */
+@CommandHandler(ChangeControlPlane)
+export class ChangeControlPlaneHandler implements ICommandHandler<ChangeControlPlane> {
+  private readonly context: ControlPlaneContext;
+
+  constructor(
+    private readonly repository: ControlPlaneRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.context = {
+      mqttInstanceId: config.instanceId,
+      region: config.region,
+      maxRulesPerInstance: config.maxRulesPerInstance,
+    };
+  }
+
+  async execute({ command, context }: ChangeControlPlane): Promise<ControlPlaneChange> {
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.repository.load();
+      const events = decideControlPlane(command, state, this.context);
+      const occurredAt = Date.now();
+      const newEvents: NewEvent[] = events.map((event) => ({
+        eventId: randomUUID(),
+        type: event.type,
+        data: event.data,
+        metadata: { actor: context.actor, correlationId: context.correlationId, occurredAt },
+      }));
+      try {
+        const expected = state.version === 0 ? 'no_stream' : state.version;
+        await this.repository.store.append(this.repository.stream, newEvents, expected);
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      const stored = newEvents.map((event, i) => ({
+        ...event,
+        position: 0,
+        stream: this.repository.stream,
+        version: state.version + i + 1,
+      }));
+      return { events, state: foldControlPlane(stored, state) };
+    }
+  }
+}

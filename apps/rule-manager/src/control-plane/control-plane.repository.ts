@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventStore, RecordedEvent } from '#libs/event-store';
+import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
+import {
+  controlPlaneStream,
+  evolveControlPlane,
+  initialControlPlaneState,
+  isControlPlaneEvent,
+  type ControlPlaneState,
+} from '#libs/rules';
+
+/** Rule state is rebuilt from the events of the control plane stream: there is no other copy to drift. */
+export function foldControlPlane(events: RecordedEvent[], state = initialControlPlaneState()): ControlPlaneState {
+  return events.reduce(
+    (current, event) =>
+      isControlPlaneEvent(event)
+        ? evolveControlPlane(current, event, { streamVersion: event.version, occurredAt: event.metadata.occurredAt })
+        : current,
+    state,
+  );
+}
+
+@Injectable()
+export class ControlPlaneRepository {
+  readonly stream: string;
+
+  constructor(
+    @Inject(EVENT_STORE) readonly store: EventStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.stream = controlPlaneStream(config.instanceId);
+  }
+
+  async load(): Promise<ControlPlaneState> {
+    return foldControlPlane(await this.store.readStream(this.stream));
+  }
+}

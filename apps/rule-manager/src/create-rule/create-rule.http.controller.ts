@@ -1,0 +1,23 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
+import { ruleRepresentation } from '../http/representations.js';
+import { requestContext } from '../http/request-context.js';
+
+@Controller('api/v1/rules')
+export class CreateRuleHttpController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  async create(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const { events, state } = await this.commandBus.execute(
+      new ChangeControlPlane({ type: 'CreateRule', data: { input: body } }, requestContext(request)),
+    );
+    const ruleId = events[0]!.data.ruleId as string;
+    const rule = state.rules[ruleId]!;
+    response.location(`/api/v1/rules/${encodeURIComponent(ruleId)}`).setHeader('ETag', `"${rule.version}"`);
+    return ruleRepresentation(rule);
+  }
+}

@@ -1,0 +1,29 @@
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import type { EventStore } from '#libs/event-store';
+import { EVENT_STORE } from '#libs/platform';
+import { PeerStatus } from './peer-status.js';
+
+@Controller('health')
+export class HealthHttpController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly peers: PeerStatus,
+  ) {}
+
+  /** 200 while rule-manager can read its store; the other apps' answers over the bus are shown, not required. */
+  @Get()
+  async health() {
+    let headPosition: number;
+    try {
+      headPosition = await this.store.headPosition();
+    } catch (error) {
+      throw new ServiceUnavailableException(`event store ${this.store.description} unreachable: ${String(error)}`);
+    }
+    return {
+      status: 'ok',
+      app: 'rule-manager',
+      store: { adapter: this.store.description, headPosition },
+      peers: await this.peers.ask(),
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { ClientProxyFactory, type ClientProxy } from '@nestjs/microservices';
+import { firstValueFrom, timeout } from 'rxjs';
+import { APP_CONFIG, BUS_PATTERNS, busClientOptions, type AppConfig, type BusApp } from '#libs/platform';
+
+const PEERS: BusApp[] = ['presence-ingest', 'rocketmq-dispatch'];
+
+/** Asks the other apps for their status over the bus; an app that does not answer in time is `unreachable`. */
+@Injectable()
+export class PeerStatus implements OnModuleDestroy {
+  private readonly clients: Map<BusApp, ClientProxy>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.clients = new Map(PEERS.map((app) => [app, ClientProxyFactory.create(busClientOptions(config.busUrl, app))]));
+  }
+
+  async ask(): Promise<Record<string, unknown>> {
+    const answers = await Promise.all(
+      [...this.clients].map(async ([app, client]) => {
+        try {
+          return [app, await firstValueFrom(client.send(BUS_PATTERNS.status(app), {}).pipe(timeout(1000)))];
+        } catch {
+          return [app, { status: 'unreachable' }];
+        }
+      }),
+    );
+    return Object.fromEntries(answers);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((client) => client.close()));
+  }
+}

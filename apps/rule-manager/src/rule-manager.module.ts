@@ -1,0 +1,47 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { EventStore } from '#libs/event-store';
+import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { ChangeControlPlaneHandler } from './control-plane/change-control-plane.handler.js';
+import { ControlPlaneRepository } from './control-plane/control-plane.repository.js';
+import { ReadControlPlaneHandler } from './control-plane/read-control-plane.query.js';
+import { CreateRuleHttpController } from './create-rule/create-rule.http.controller.js';
+import { GetRuleHttpController } from './get-rule/get-rule.http.controller.js';
+import { HealthHttpController } from './health/health.http.controller.js';
+import { PeerStatus } from './health/peer-status.js';
+import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { ListRulesHttpController } from './list-rules/list-rules.http.controller.js';
+import { RegisterGroupHttpController } from './register-group/register-group.http.controller.js';
+import { RegisterRocketmqInstanceHttpController } from './register-rocketmq-instance/register-rocketmq-instance.http.controller.js';
+import { StatusBusController } from './status.bus.controller.js';
+
+@Module({})
+export class RuleManagerModule {
+  /** The composition root: the store is opened by main (or a test) and handed in. */
+  static create(config: AppConfig, store: EventStore): DynamicModule {
+    return {
+      module: RuleManagerModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [
+        RegisterGroupHttpController,
+        RegisterRocketmqInstanceHttpController,
+        CreateRuleHttpController,
+        ListRulesHttpController,
+        GetRuleHttpController,
+        HealthHttpController,
+        StatusBusController,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: EVENT_STORE, useValue: store },
+        { provide: CredentialsCipher, useValue: CredentialsCipher.fromConfig(config) },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        ControlPlaneRepository,
+        ChangeControlPlaneHandler,
+        ReadControlPlaneHandler,
+        PeerStatus,
+      ],
+    };
+  }
+}

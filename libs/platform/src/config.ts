@@ -1,0 +1,97 @@
+import { resolve } from 'node:path';
+
+/** The three apps read the same variables (README "Configuration"); each uses the ones it needs. */
+export interface AppConfig {
+  httpPort: number;
+  mqttPort: number;
+  dataDir: string;
+  eventStoreUrl: string;
+  instanceId: string;
+  region: string;
+  busUrl: string;
+  maxRulesPerInstance: number;
+  /** Base64 of 32 bytes; when unset the key is kept in `DATA_DIR/credentials.key`. */
+  credentialsKey?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{3,64}$/;
+const REGION_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+function read(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? fallback : value.trim();
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const text = read(env, name, String(fallback));
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > 65535) {
+    throw new ConfigError(name, `${name}="${text}" is not a TCP port (1–65535): set ${name} to a free port`);
+  }
+  return value;
+}
+
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const text = read(env, name, String(fallback));
+  if (!/^[1-9]\d*$/.test(text)) {
+    throw new ConfigError(name, `${name}="${text}" is not a positive whole number: set ${name}, e.g. ${fallback}`);
+  }
+  return Number(text);
+}
+
+function matching(env: Env, name: string, fallback: string, pattern: RegExp, what: string): string {
+  const value = read(env, name, fallback);
+  if (!pattern.test(value)) throw new ConfigError(name, `${name}="${value}" must be ${what}: change ${name}`);
+  return value;
+}
+
+function eventStoreUrl(env: Env, dataDir: string): string {
+  const value = read(env, 'EVENT_STORE_URL', `sqlite:${resolve(dataDir, 'events.db')}`);
+  if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(value)) {
+    throw new ConfigError(
+      'EVENT_STORE_URL',
+      'EVENT_STORE_URL must be sqlite:<file> or postgres://user@host:port/db: change EVENT_STORE_URL',
+    );
+  }
+  return value;
+}
+
+function busUrl(env: Env): string {
+  const value = read(env, 'BUS_URL', 'tcp://127.0.0.1:3100');
+  if (!/^(tcp:\/\/[^:/]+:\d{1,5}|nats:\/\/.+)$/.test(value)) {
+    throw new ConfigError('BUS_URL', `BUS_URL="${value}" must be tcp://host:port or nats://host:port: change BUS_URL`);
+  }
+  return value;
+}
+
+/** Reads and checks the environment; a bad value throws a ConfigError naming the variable to change. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const dataDir = resolve(read(env, 'DATA_DIR', './data'));
+  const credentialsKey = env['CREDENTIALS_KEY']?.trim() || undefined;
+  if (credentialsKey !== undefined && Buffer.from(credentialsKey, 'base64').length !== 32) {
+    throw new ConfigError('CREDENTIALS_KEY', 'CREDENTIALS_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
+  }
+  return {
+    httpPort: port(env, 'HTTP_PORT', 3000),
+    mqttPort: port(env, 'MQTT_PORT', 1883),
+    dataDir,
+    eventStoreUrl: eventStoreUrl(env, dataDir),
+    instanceId: matching(env, 'INSTANCE_ID', 'mqtt-local', ID_PATTERN, '3–64 characters of [A-Za-z0-9_-]'),
+    region: matching(env, 'REGION', 'local', REGION_PATTERN, '1–64 characters of [A-Za-z0-9_-]'),
+    busUrl: busUrl(env),
+    maxRulesPerInstance: positiveInteger(env, 'MAX_RULES_PER_INSTANCE', 100),
+    ...(credentialsKey && { credentialsKey }),
+  };
+}

@@ -1,0 +1,6 @@
+export * from './bus.js';
+export * from './config.js';
+export * from './credentials-cipher.js';
+export * from './startup.js';
+export * from './tokens.js';
+export * from './shutdown.js';

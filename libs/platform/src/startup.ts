@@ -1,0 +1,33 @@
+import { ConfigError } from './config.js';
+
+/**
+ * Runs a listen step; a port already taken (on the test machines Mosquitto holds 1883) becomes a ConfigError
+ * naming the variable to change.
+ */
+export async function listenOn<T>(variable: string, port: number, listen: () => Promise<T>): Promise<T> {
+  try {
+    return await listen();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'EADDRINUSE') {
+      throw new ConfigError(variable, `port ${port} is already in use: set ${variable} to a free port`);
+    }
+    if (code === 'EACCES') {
+      throw new ConfigError(variable, `not allowed to listen on port ${port}: set ${variable} to a port above 1023`);
+    }
+    throw error;
+  }
+}
+
+export function startupFailure(app: string, error: unknown): string {
+  if (error instanceof ConfigError) return `${app}: ${error.message}`;
+  return `${app}: could not start: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Prints one line and exits non-zero, so `npm start` and supervisors see the failure and what to change. */
+export function exitOnStartupFailure(app: string) {
+  return (error: unknown): never => {
+    process.stderr.write(startupFailure(app, error) + '\n');
+    process.exit(1);
+  };
+}
