@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { openEventStore } from '#libs/event-store';
 import {
   busServerOptions,
+  createAppLogger,
   describeBus,
   exitOnStartupFailure,
   listenOn,
@@ -24,6 +25,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createMicroservice(PresenceIngestModule.create(config, store), {
     ...busServerOptions(config.busUrl, APP),
     abortOnError: false,
+    logger: createAppLogger(APP),
   });
   await app.get(RegisteredGroups).start();
   const broker = app.get(MqttBroker);

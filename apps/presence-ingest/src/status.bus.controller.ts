@@ -13,6 +13,10 @@ export class StatusBusController {
 
   @MessagePattern(BUS_PATTERNS.status('presence-ingest'))
   status() {
-    return { status: 'ok', connectedClients: this.broker.connectedClients, eventsNotYetStored: this.recorder.pending };
+    return {
+      status: 'ok',
+      connectedClients: this.broker.connectedClients,
+      eventsNotYetStored: this.recorder.pending,
+    };
   }
 }

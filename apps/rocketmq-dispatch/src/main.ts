@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { openEventStore } from '#libs/event-store';
 import {
   busServerOptions,
+  createAppLogger,
   describeBus,
   exitOnStartupFailure,
   listenOn,
@@ -22,6 +23,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createMicroservice(RocketmqDispatchModule.create(config, store), {
     ...busServerOptions(config.busUrl, APP),
     abortOnError: false,
+    logger: createAppLogger(APP),
   });
   await listenOn('BUS_URL', Number(new URL(bus).port), () => app.listen());
   const forwarder = app.get(PresenceForwarder);

@@ -10,7 +10,10 @@ export class StatusBusController {
   /** How far forwarding is behind the log: positions not yet handled. */
   @MessagePattern(BUS_PATTERNS.status('rocketmq-dispatch'))
   async status() {
-    const [head, checkpoint] = await Promise.all([this.store.headPosition(), this.store.loadCheckpoint('rocketmq-dispatch')]);
+    const [head, checkpoint] = await Promise.all([
+      this.store.headPosition(),
+      this.store.loadCheckpoint('rocketmq-dispatch'),
+    ]);
     return { status: 'ok', headPosition: head, checkpoint, behind: head - checkpoint };
   }
 }

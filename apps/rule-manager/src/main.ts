@@ -2,7 +2,14 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { openEventStore } from '#libs/event-store';
-import { busServerOptions, describeBus, exitOnStartupFailure, listenOn, loadConfig } from '#libs/platform';
+import {
+  busServerOptions,
+  createAppLogger,
+  describeBus,
+  exitOnStartupFailure,
+  listenOn,
+  loadConfig,
+} from '#libs/platform';
 import { RuleManagerModule } from './rule-manager.module.js';
 
 const APP = 'rule-manager';
@@ -10,7 +17,10 @@ const APP = 'rule-manager';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const store = await openEventStore(config.eventStoreUrl);
-  const app = await NestFactory.create(RuleManagerModule.create(config, store), { abortOnError: false });
+  const app = await NestFactory.create(RuleManagerModule.create(config, store), {
+    abortOnError: false,
+    logger: createAppLogger(APP),
+  });
   app.enableShutdownHooks();
   app.connectMicroservice(busServerOptions(config.busUrl, APP));
   const bus = describeBus(config.busUrl, APP);

@@ -87,7 +87,12 @@ describe('the RocketMQ message', () => {
   });
 
   it('adds certificateChainSn last, only for certificate clients', () => {
-    const withCert = { ...notification, event: { ...notification.event, certificateChainSn: '356217374433' } };
-    expect(toStatusMessage(withCert, { fifo: false }, 'm').body).toMatch(/"clientIp":"203.0.113.7:13345","certificateChainSn":"356217374433"}$/);
+    const withCert = {
+      ...notification,
+      event: { ...notification.event, certificateChainSn: '356217374433' },
+    };
+    expect(toStatusMessage(withCert, { fifo: false }, 'm').body).toMatch(
+      /"clientIp":"203.0.113.7:13345","certificateChainSn":"356217374433"}$/,
+    );
   });
 });

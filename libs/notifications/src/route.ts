@@ -1,4 +1,9 @@
-import { parseClientId, statusEventType, type PresenceEventData, type PresenceEventType } from '#libs/presence';
+import {
+  parseClientId,
+  statusEventType,
+  type PresenceEventData,
+  type PresenceEventType,
+} from '#libs/presence';
 import { ruleForGroup, type ControlPlaneState } from '#libs/rules';
 import { notificationId, type Notification } from './notification.js';
 
@@ -15,7 +20,10 @@ export interface StoredPresenceEvent {
  * store (SPEC §3): the caller passes the control plane state folded up to that position, so a replay of history
  * makes the same decisions. Only an enabled client status rule of the client's group forwards.
  */
-export function routePresenceEvent(event: StoredPresenceEvent, rulesAtEvent: ControlPlaneState): Notification[] {
+export function routePresenceEvent(
+  event: StoredPresenceEvent,
+  rulesAtEvent: ControlPlaneState,
+): Notification[] {
   const client = parseClientId(event.data.clientId);
   if (!client.ok) return [];
   const rule = ruleForGroup(rulesAtEvent, client.groupId);

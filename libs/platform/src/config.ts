@@ -46,7 +46,10 @@ function port(env: Env, name: string, fallback: number): number {
 function positiveInteger(env: Env, name: string, fallback: number): number {
   const text = read(env, name, String(fallback));
   if (!/^[1-9]\d*$/.test(text)) {
-    throw new ConfigError(name, `${name}="${text}" is not a positive whole number: set ${name}, e.g. ${fallback}`);
+    throw new ConfigError(
+      name,
+      `${name}="${text}" is not a positive whole number: set ${name}, e.g. ${fallback}`,
+    );
   }
   return Number(text);
 }
@@ -71,7 +74,10 @@ function eventStoreUrl(env: Env, dataDir: string): string {
 function busUrl(env: Env): string {
   const value = read(env, 'BUS_URL', 'tcp://127.0.0.1:3100');
   if (!/^(tcp:\/\/[^:/]+:\d{1,5}|nats:\/\/.+)$/.test(value)) {
-    throw new ConfigError('BUS_URL', `BUS_URL="${value}" must be tcp://host:port or nats://host:port: change BUS_URL`);
+    throw new ConfigError(
+      'BUS_URL',
+      `BUS_URL="${value}" must be tcp://host:port or nats://host:port: change BUS_URL`,
+    );
   }
   return value;
 }
@@ -81,7 +87,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dataDir = resolve(read(env, 'DATA_DIR', './data'));
   const credentialsKey = env['CREDENTIALS_KEY']?.trim() || undefined;
   if (credentialsKey !== undefined && Buffer.from(credentialsKey, 'base64').length !== 32) {
-    throw new ConfigError('CREDENTIALS_KEY', 'CREDENTIALS_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
+    throw new ConfigError(
+      'CREDENTIALS_KEY',
+      'CREDENTIALS_KEY must be 32 bytes in base64 (openssl rand -base64 32)',
+    );
   }
   return {
     httpPort: port(env, 'HTTP_PORT', 3000),

@@ -24,10 +24,13 @@ export class CredentialsCipher {
 
   decrypt(sealed: string): string {
     const [version, iv, tag, ciphertext] = sealed.split(':');
-    if (version !== 'v1' || !iv || !tag || ciphertext === undefined) throw new Error('unknown credentials format');
+    if (version !== 'v1' || !iv || !tag || ciphertext === undefined)
+      throw new Error('unknown credentials format');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString(
+      'utf8',
+    );
   }
 }
 

@@ -4,3 +4,4 @@ export * from './credentials-cipher.js';
 export * from './startup.js';
 export * from './tokens.js';
 export * from './shutdown.js';
+export * from './app-logger.js';

@@ -13,7 +13,10 @@ export async function listenOn<T>(variable: string, port: number, listen: () => 
       throw new ConfigError(variable, `port ${port} is already in use: set ${variable} to a free port`);
     }
     if (code === 'EACCES') {
-      throw new ConfigError(variable, `not allowed to listen on port ${port}: set ${variable} to a port above 1023`);
+      throw new ConfigError(
+        variable,
+        `not allowed to listen on port ${port}: set ${variable} to a port above 1023`,
+      );
     }
     throw error;
   }

@@ -21,7 +21,8 @@ export function parseClientId(clientId: string): ParsedClientId {
   if (at < 0) return refuse(`no "${CLIENT_ID_SEPARATOR}" between group ID and device ID`);
   const groupId = clientId.slice(0, at);
   const deviceId = clientId.slice(at + CLIENT_ID_SEPARATOR.length);
-  if (!isValidGroupId(groupId)) return refuse(`group ID "${groupId}" does not match ${GROUP_ID_PATTERN.source}`);
+  if (!isValidGroupId(groupId))
+    return refuse(`group ID "${groupId}" does not match ${GROUP_ID_PATTERN.source}`);
   if (!DEVICE_ID_PATTERN.test(deviceId)) return refuse(`device ID "${deviceId}" is not [A-Za-z0-9_-]+`);
   return { ok: true, clientId, groupId, deviceId };
 }

@@ -46,7 +46,11 @@ const world = () => given(group('GID_devices'), group('GID_sensors'), group('GID
 
 describe('registering groups', () => {
   it('records a group with a valid ID', () => {
-    const events = decideControlPlane({ type: 'RegisterGroup', data: { input: { groupId: 'GID-abc' } } }, given(), context);
+    const events = decideControlPlane(
+      { type: 'RegisterGroup', data: { input: { groupId: 'GID-abc' } } },
+      given(),
+      context,
+    );
     expect(events).toEqual([{ type: 'GroupRegistered', data: { groupId: 'GID-abc' } }]);
   });
 
@@ -57,21 +61,44 @@ describe('registering groups', () => {
   });
 
   it('refuses a group registered twice', () => {
-    const error = refusal(given(group('GID_abc')), { type: 'RegisterGroup', data: { input: { groupId: 'GID_abc' } } });
+    const error = refusal(given(group('GID_abc')), {
+      type: 'RegisterGroup',
+      data: { input: { groupId: 'GID_abc' } },
+    });
     expect(error.code).toBe('GROUP_ALREADY_REGISTERED');
   });
 });
 
 describe('registering RocketMQ instances', () => {
-  const register = (input: unknown): ControlPlaneCommand => ({ type: 'RegisterRocketmqInstance', data: { input } });
+  const register = (input: unknown): ControlPlaneCommand => ({
+    type: 'RegisterRocketmqInstance',
+    data: { input },
+  });
 
   it('keeps only the encrypted secret in the event', () => {
-    const input = { instanceId: 'rmq-1', region: 'local', endpoints: '127.0.0.1:8081', accessKey: 'ak', secretKey: 'sk' };
+    const input = {
+      instanceId: 'rmq-1',
+      region: 'local',
+      endpoints: '127.0.0.1:8081',
+      accessKey: 'ak',
+      secretKey: 'sk',
+    };
     const credentials = { accessKey: 'ak', secretKeyCiphertext: 'v1:cipher' };
-    const [event] = decideControlPlane({ type: 'RegisterRocketmqInstance', data: { input, credentials } }, given(), context);
+    const [event] = decideControlPlane(
+      { type: 'RegisterRocketmqInstance', data: { input, credentials } },
+      given(),
+      context,
+    );
     expect(event).toEqual({
       type: 'RocketmqInstanceRegistered',
-      data: { instanceId: 'rmq-1', region: 'local', endpoints: '127.0.0.1:8081', namespace: '', tls: false, credentials },
+      data: {
+        instanceId: 'rmq-1',
+        region: 'local',
+        endpoints: '127.0.0.1:8081',
+        namespace: '',
+        tls: false,
+        credentials,
+      },
     });
     expect(JSON.stringify(event)).not.toContain('"sk"');
   });
@@ -100,12 +127,22 @@ describe('creating rules', () => {
   });
 
   it('refuses a topic that starts with GID', () => {
-    const error = refusal(world(), createRule(ruleBody('rule-1', 'GID_devices', { target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-1', topic: 'GID_topic' } })));
+    const error = refusal(
+      world(),
+      createRule(
+        ruleBody('rule-1', 'GID_devices', {
+          target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-1', topic: 'GID_topic' },
+        }),
+      ),
+    );
     expect(error.violations).toEqual([expect.objectContaining({ field: 'target.topic', rule: 'pattern' })]);
   });
 
   it('answers "not supported" for data rules, naming the rule type', () => {
-    const error = refusal(world(), createRule(ruleBody('rule-1', 'GID_devices', { ruleType: 'DATA_OUTBOUND' })));
+    const error = refusal(
+      world(),
+      createRule(ruleBody('rule-1', 'GID_devices', { ruleType: 'DATA_OUTBOUND' })),
+    );
     expect(error.code).toBe('RULE_TYPE_NOT_SUPPORTED');
     expect(error.message).toContain('DATA_OUTBOUND');
   });
@@ -135,7 +172,9 @@ describe('creating rules', () => {
 
   it('refuses an unknown group, an unknown instance and another region', () => {
     expect(refusal(world(), createRule(ruleBody('rule-1', 'GID_unknown'))).code).toBe('GROUP_NOT_FOUND');
-    const otherInstance = { target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-9', topic: 'device-status' } };
+    const otherInstance = {
+      target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-9', topic: 'device-status' },
+    };
     expect(refusal(world(), createRule(ruleBody('rule-1', 'GID_devices', otherInstance))).code).toBe(
       'ROCKETMQ_INSTANCE_NOT_FOUND',
     );

@@ -50,7 +50,10 @@ export function evolveControlPlane(
   const next = { ...state, version: at.streamVersion };
   switch (event.type) {
     case 'GroupRegistered':
-      return { ...next, groups: { ...state.groups, [event.data.groupId]: { ...event.data, createdAt: at.occurredAt } } };
+      return {
+        ...next,
+        groups: { ...state.groups, [event.data.groupId]: { ...event.data, createdAt: at.occurredAt } },
+      };
     case 'RocketmqInstanceRegistered':
       return {
         ...next,

@@ -4,7 +4,11 @@ import { ruleForGroup, type ControlPlaneState } from './control-plane.state.js';
 import { parseRuleInput } from './rule-input.js';
 import { RulesError } from './rules.errors.js';
 
-export function createRule(command: CreateRule, state: ControlPlaneState, context: ControlPlaneContext): RuleCreated[] {
+export function createRule(
+  command: CreateRule,
+  state: ControlPlaneState,
+  context: ControlPlaneContext,
+): RuleCreated[] {
   const rule = parseRuleInput(command.data.input);
   if (Object.hasOwn(state.rules, rule.ruleId)) {
     throw RulesError.of('RULE_ID_TAKEN', 'ruleId', 'unique', `rule ${rule.ruleId} already exists`);
@@ -17,7 +21,11 @@ export function createRule(command: CreateRule, state: ControlPlaneState, contex
  * The checks SPEC §3 runs on create and on every edit (the rule itself excluded): the instance's rule limit,
  * one rule per group, and a source group and a destination that exist, in this MQTT instance's region.
  */
-export function checkRulePlacement(rule: RuleDefinition, state: ControlPlaneState, context: ControlPlaneContext): void {
+export function checkRulePlacement(
+  rule: RuleDefinition,
+  state: ControlPlaneState,
+  context: ControlPlaneContext,
+): void {
   const others = Object.values(state.rules).filter((other) => other.ruleId !== rule.ruleId);
   if (others.length >= context.maxRulesPerInstance) {
     throw RulesError.of(
@@ -37,7 +45,12 @@ export function checkRulePlacement(rule: RuleDefinition, state: ControlPlaneStat
     );
   }
   if (!Object.hasOwn(state.groups, rule.source.groupId)) {
-    throw RulesError.of('GROUP_NOT_FOUND', 'source.groupId', 'exists', `group ${rule.source.groupId} is not registered`);
+    throw RulesError.of(
+      'GROUP_NOT_FOUND',
+      'source.groupId',
+      'exists',
+      `group ${rule.source.groupId} is not registered`,
+    );
   }
   const instance = Object.hasOwn(state.rocketmqInstances, rule.target.instanceId)
     ? state.rocketmqInstances[rule.target.instanceId]

@@ -13,7 +13,8 @@ export function registerRocketmqInstance(
   _context: ControlPlaneContext,
 ): RocketmqInstanceRegistered[] {
   const { input, credentials } = command.data;
-  if (!isObject(input)) throw RulesError.of('VALIDATION_FAILED', '', 'type', 'the body must be a JSON object');
+  if (!isObject(input))
+    throw RulesError.of('VALIDATION_FAILED', '', 'type', 'the body must be a JSON object');
   const check = new FieldChecker();
   check.noUnknownFields(input, FIELDS);
   const instanceId = check.string(input, 'instanceId');

@@ -20,7 +20,8 @@ const RULE_FIELDS = ['ruleId', 'description', 'status', 'ruleType', 'source', 't
 
 /** Checks the shape and formats of a rule body (SPEC §2–3) and returns the rule it defines, rule ID truncated. */
 export function parseRuleInput(input: unknown): RuleDefinition {
-  if (!isObject(input)) throw RulesError.of('VALIDATION_FAILED', '', 'type', 'the body must be a JSON object');
+  if (!isObject(input))
+    throw RulesError.of('VALIDATION_FAILED', '', 'type', 'the body must be a JSON object');
   const check = new FieldChecker();
   check.noUnknownFields(input, RULE_FIELDS);
 
@@ -47,21 +48,49 @@ export function parseRuleInput(input: unknown): RuleDefinition {
   if (source) {
     check.noUnknownFields(source, ['groupId'], 'source.');
     groupId = check.string(source, 'groupId', 'source.groupId');
-    check.pattern(groupId, 'source.groupId', GROUP_ID_PATTERN, 'GID_ or GID- then [A-Za-z0-9_-], 7–64 characters');
+    check.pattern(
+      groupId,
+      'source.groupId',
+      GROUP_ID_PATTERN,
+      'GID_ or GID- then [A-Za-z0-9_-], 7–64 characters',
+    );
   }
 
   const target = check.object(input, 'target');
   let serviceType, instanceId, topic: string | undefined;
   if (target) {
     check.noUnknownFields(target, ['serviceType', 'instanceId', 'topic'], 'target.');
-    serviceType = check.oneOf(check.string(target, 'serviceType', 'target.serviceType'), 'target.serviceType', TARGET_SERVICE_TYPES);
+    serviceType = check.oneOf(
+      check.string(target, 'serviceType', 'target.serviceType'),
+      'target.serviceType',
+      TARGET_SERVICE_TYPES,
+    );
     instanceId = check.string(target, 'instanceId', 'target.instanceId');
-    check.pattern(instanceId, 'target.instanceId', ROCKETMQ_INSTANCE_ID_PATTERN, '3–64 characters of [A-Za-z0-9_-]');
+    check.pattern(
+      instanceId,
+      'target.instanceId',
+      ROCKETMQ_INSTANCE_ID_PATTERN,
+      '3–64 characters of [A-Za-z0-9_-]',
+    );
     topic = check.string(target, 'topic', 'target.topic');
-    check.pattern(topic, 'target.topic', TOPIC_PATTERN, '3–64 characters of [A-Za-z0-9_-], not starting with CID or GID');
+    check.pattern(
+      topic,
+      'target.topic',
+      TOPIC_PATTERN,
+      '3–64 characters of [A-Za-z0-9_-], not starting with CID or GID',
+    );
   }
 
-  if (check.violations.length > 0 || !ruleId || !status || !ruleType || !groupId || !serviceType || !instanceId || !topic) {
+  if (
+    check.violations.length > 0 ||
+    !ruleId ||
+    !status ||
+    !ruleType ||
+    !groupId ||
+    !serviceType ||
+    !instanceId ||
+    !topic
+  ) {
     throw new RulesError('VALIDATION_FAILED', check.violations);
   }
   return {

@@ -23,7 +23,11 @@ export function clientAddress(client: Client): string {
 const channels = new WeakMap<Client, Channel>();
 
 export function openChannel(client: Client): Channel {
-  const channel: Channel = { channelId: channelIdFromUuid(randomUUID()), clientIp: clientAddress(client), connected: false };
+  const channel: Channel = {
+    channelId: channelIdFromUuid(randomUUID()),
+    clientIp: clientAddress(client),
+    connected: false,
+  };
   channels.set(client, channel);
   return channel;
 }

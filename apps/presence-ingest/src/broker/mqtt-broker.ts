@@ -33,7 +33,9 @@ export class MqttBroker {
   }
 
   async listen(): Promise<void> {
-    const broker = await Aedes.createBroker({ authenticate: (client, _u, _p, done) => void this.admit(client, done) });
+    const broker = await Aedes.createBroker({
+      authenticate: (client, _u, _p, done) => void this.admit(client, done),
+    });
     broker.on('connackSent', (packet, client) => {
       if (packet.returnCode === 0) this.connected(client);
     });
@@ -62,7 +64,10 @@ export class MqttBroker {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  private async admit(client: Client, done: (error: AuthenticateError | null, success: boolean | null) => void) {
+  private async admit(
+    client: Client,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ) {
     const channel = openChannel(client);
     const admission = await admitClient(client.id, async (groupId) => {
       if (this.groups.has(groupId)) return true;
@@ -100,7 +105,13 @@ export class MqttBroker {
   }
 
   private emit(type: PresenceEvent['type'], client: Client, channel: Channel, reason: PresenceReason): void {
-    const data = { clientId: client.id, channelId: channel.channelId, clientIp: channel.clientIp, time: Date.now(), reason };
+    const data = {
+      clientId: client.id,
+      channelId: channel.channelId,
+      clientIp: channel.clientIp,
+      time: Date.now(),
+      reason,
+    };
     this.recorder.record({ type, data });
   }
 }

@@ -75,7 +75,8 @@ export class PresenceRecorder {
       .appendMany(toAppends(batch))
       .then(
         () => {
-          if (this.failures > 0) this.logger.log(`event store reachable again; ${this.pending} events queued`);
+          if (this.failures > 0)
+            this.logger.log(`event store reachable again; ${this.pending} events queued`);
           this.failures = 0;
         },
         (error: unknown) => {

@@ -96,7 +96,11 @@ export class PresenceForwarder {
     }
   }
 
-  private async recordForwarded(notification: Notification, messageId: string, attempts: number): Promise<void> {
+  private async recordForwarded(
+    notification: Notification,
+    messageId: string,
+    attempts: number,
+  ): Promise<void> {
     const now = Date.now();
     const outcome: NotificationForwarded = {
       type: 'NotificationForwarded',
@@ -116,7 +120,13 @@ export class PresenceForwarder {
     };
     await this.store.append(
       deliveryStream(notification.ruleId),
-      [{ eventId: randomUUID(), ...outcome, metadata: { actor: 'rocketmq-dispatch', occurredAt: now, causationId: notification.eventId } }],
+      [
+        {
+          eventId: randomUUID(),
+          ...outcome,
+          metadata: { actor: 'rocketmq-dispatch', occurredAt: now, causationId: notification.eventId },
+        },
+      ],
       'any',
     );
   }

@@ -54,7 +54,12 @@ export class RocketmqPublisher implements OnModuleDestroy {
   }
 
   private producer(instance: RocketmqInstance): Promise<RouteAwareProducer> {
-    const signature = JSON.stringify([instance.endpoints, instance.namespace, instance.tls, instance.credentials]);
+    const signature = JSON.stringify([
+      instance.endpoints,
+      instance.namespace,
+      instance.tls,
+      instance.credentials,
+    ]);
     const existing = this.producers.get(instance.instanceId);
     if (existing?.signature === signature) return existing.producer;
     if (existing) void this.shutdown(existing);
@@ -62,7 +67,8 @@ export class RocketmqPublisher implements OnModuleDestroy {
     this.producers.set(instance.instanceId, { signature, producer });
     // A producer that failed to start is forgotten, so the next send tries again.
     producer.catch(() => {
-      if (this.producers.get(instance.instanceId)?.producer === producer) this.producers.delete(instance.instanceId);
+      if (this.producers.get(instance.instanceId)?.producer === producer)
+        this.producers.delete(instance.instanceId);
     });
     return producer;
   }

@@ -10,11 +10,17 @@ import {
 } from '#libs/rules';
 
 /** Rule state is rebuilt from the events of the control plane stream: there is no other copy to drift. */
-export function foldControlPlane(events: RecordedEvent[], state = initialControlPlaneState()): ControlPlaneState {
+export function foldControlPlane(
+  events: RecordedEvent[],
+  state = initialControlPlaneState(),
+): ControlPlaneState {
   return events.reduce(
     (current, event) =>
       isControlPlaneEvent(event)
-        ? evolveControlPlane(current, event, { streamVersion: event.version, occurredAt: event.metadata.occurredAt })
+        ? evolveControlPlane(current, event, {
+            streamVersion: event.version,
+            occurredAt: event.metadata.occurredAt,
+          })
         : current,
     state,
   );

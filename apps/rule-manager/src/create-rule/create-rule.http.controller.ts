@@ -11,7 +11,11 @@ export class CreateRuleHttpController {
 
   @Post()
   @HttpCode(201)
-  async create(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async create(
+    @Body() body: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { events, state } = await this.commandBus.execute(
       new ChangeControlPlane({ type: 'CreateRule', data: { input: body } }, requestContext(request)),
     );

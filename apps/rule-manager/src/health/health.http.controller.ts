@@ -17,7 +17,9 @@ export class HealthHttpController {
     try {
       headPosition = await this.store.headPosition();
     } catch (error) {
-      throw new ServiceUnavailableException(`event store ${this.store.description} unreachable: ${String(error)}`);
+      throw new ServiceUnavailableException(
+        `event store ${this.store.description} unreachable: ${String(error)}`,
+      );
     }
     return {
       status: 'ok',

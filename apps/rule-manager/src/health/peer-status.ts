@@ -11,7 +11,9 @@ export class PeerStatus implements OnModuleDestroy {
   private readonly clients: Map<BusApp, ClientProxy>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.clients = new Map(PEERS.map((app) => [app, ClientProxyFactory.create(busClientOptions(config.busUrl, app))]));
+    this.clients = new Map(
+      PEERS.map((app) => [app, ClientProxyFactory.create(busClientOptions(config.busUrl, app))]),
+    );
   }
 
   async ask(): Promise<Record<string, unknown>> {

@@ -57,13 +57,25 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
-      return { type: 'about:blank', title: TITLES[status] ?? error.name, status, detail: error.message, instance };
+      return {
+        type: 'about:blank',
+        title: TITLES[status] ?? error.name,
+        status,
+        detail: error.message,
+        instance,
+      };
     }
     const correlationId = request.header('x-correlation-id');
     this.logger.error(
       `${request.method} ${instance} failed (correlation ${correlationId ?? 'none'}): ${String(error)}`,
       error instanceof Error ? error.stack : undefined,
     );
-    return { type: 'about:blank', title: TITLES[500], status: 500, detail: 'internal error, see the server log', instance };
+    return {
+      type: 'about:blank',
+      title: TITLES[500],
+      status: 500,
+      detail: 'internal error, see the server log',
+      instance,
+    };
   }
 }

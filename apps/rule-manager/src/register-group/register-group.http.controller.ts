@@ -11,7 +11,11 @@ export class RegisterGroupHttpController {
 
   @Post()
   @HttpCode(201)
-  async register(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async register(
+    @Body() body: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { events, state } = await this.commandBus.execute(
       new ChangeControlPlane({ type: 'RegisterGroup', data: { input: body } }, requestContext(request)),
     );

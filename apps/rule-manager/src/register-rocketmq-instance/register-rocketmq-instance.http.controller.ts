@@ -15,7 +15,11 @@ export class RegisterRocketmqInstanceHttpController {
 
   @Post()
   @HttpCode(201)
-  async register(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async register(
+    @Body() body: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { events, state } = await this.commandBus.execute(
       new ChangeControlPlane(
         { type: 'RegisterRocketmqInstance', data: { input: body, ...this.sealCredentials(body) } },

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { openEventStore, type EventStore } from '#libs/event-store';
+import { loadConfig } from '#libs/platform';
+import { RuleManagerModule } from '../src/rule-manager.module.js';
+
+/** The rules API over HTTP against a real SQLite event store: formats, checks, problem details, nothing written. */
+let app: INestApplication;
+let store: EventStore;
+let base: string;
+
+const rule = (ruleId: string, groupId = 'GID_api', extra: Record<string, unknown> = {}) => ({
+  ruleId,
+  status: 'ENABLED',
+  ruleType: 'CLIENT_STATUS_NOTIFY',
+  source: { groupId },
+  target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-api', topic: 'status-topic' },
+  ...extra,
+});
+
+async function call(method: string, path: string, body?: unknown) {
+  const response = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    etag: response.headers.get('etag'),
+    location: response.headers.get('location'),
+    body: (await response.json()) as Record<string, any>,
+  };
+}
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rules-api-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    INSTANCE_ID: 'mqtt-api',
+    REGION: 'local',
+    MAX_RULES_PER_INSTANCE: '3',
+  });
+  store = await openEventStore(config.eventStoreUrl);
+  app = await NestFactory.create(RuleManagerModule.create(config, store), {
+    logger: false,
+    abortOnError: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  await call('POST', '/api/v1/groups', { groupId: 'GID_api' });
+  await call('POST', '/api/v1/groups', { groupId: 'GID_api2' });
+  await call('POST', '/api/v1/rocketmq-instances', {
+    instanceId: 'rmq-api',
+    region: 'local',
+    endpoints: '127.0.0.1:8081',
+  });
+});
+
+afterAll(async () => {
+  await app.close();
+  await store.close();
+});
+
+describe('rules API', () => {
+  it('creates a rule: 201, Location, ETag and the stored rule', async () => {
+    const created = await call(
+      'POST',
+      '/api/v1/rules',
+      rule('rule-a', 'GID_api', { description: 'to the backend' }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.location).toBe('/api/v1/rules/rule-a');
+    expect(created.etag).toBe('"4"');
+    expect(created.body).toMatchObject({ ...rule('rule-a'), description: 'to the backend', version: 4 });
+    expect(created.body['createdAt']).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect((await call('GET', '/api/v1/rules')).body).toEqual({ items: [created.body], total: 1 });
+    expect((await call('GET', '/api/v1/rules/rule-a')).body).toEqual(created.body);
+  });
+
+  it('answers a broken body with a problem naming each field and rule, and writes nothing', async () => {
+    const before = await store.headPosition();
+    const refused = await call('POST', '/api/v1/rules', {
+      ...rule('x'),
+      target: { serviceType: 'KAFKA', instanceId: 'rmq-api', topic: 'CID_bad' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.type).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(
+      refused.body['errors'].map((e: { field: string; rule: string }) => `${e.field}:${e.rule}`),
+    ).toEqual(['ruleId:pattern', 'target.serviceType:enum', 'target.topic:pattern']);
+    expect(await store.headPosition()).toBe(before);
+  });
+
+  it('refuses a second rule for the same group with 409, naming the rule that has it', async () => {
+    const refused = await call('POST', '/api/v1/rules', rule('rule-b'));
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      code: 'GROUP_ALREADY_HAS_RULE',
+      errors: [{ field: 'source.groupId' }],
+    });
+    expect(refused.body['detail']).toContain('rule-a');
+  });
+
+  it('truncates a long rule ID to 64 characters', async () => {
+    const created = await call('POST', '/api/v1/rules', rule('t'.repeat(80), 'GID_api2'));
+    expect(created.status).toBe(201);
+    expect(created.body['ruleId']).toBe('t'.repeat(64));
+  });
+
+  it('answers 422 for an unknown group or a data rule, 404 for an unknown rule', async () => {
+    expect((await call('POST', '/api/v1/rules', rule('rule-c', 'GID_nobody'))).body).toMatchObject({
+      status: 422,
+      code: 'GROUP_NOT_FOUND',
+    });
+    expect(
+      (await call('POST', '/api/v1/rules', rule('rule-c', 'GID_api', { ruleType: 'DATA_INBOUND' }))).body,
+    ).toMatchObject({
+      status: 422,
+      code: 'RULE_TYPE_NOT_SUPPORTED',
+    });
+    expect((await call('GET', '/api/v1/rules/none')).body).toMatchObject({
+      status: 404,
+      code: 'RULE_NOT_FOUND',
+    });
+  });
+
+  it('answers malformed JSON with a 400 problem', async () => {
+    const refused = await call('POST', '/api/v1/rules', '{"ruleId": ');
+    expect(refused.status).toBe(400);
+    expect(refused.type).toContain('application/problem+json');
+  });
+
+  it('never returns or stores the RocketMQ secret key in clear', async () => {
+    const created = await call('POST', '/api/v1/rocketmq-instances', {
+      instanceId: 'rmq-secret',
+      region: 'local',
+      endpoints: '127.0.0.1:8081',
+      accessKey: 'AK123',
+      secretKey: 'very-secret-value',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ instanceId: 'rmq-secret', accessKey: 'AK123', secretKeySet: true });
+    expect(JSON.stringify(created.body)).not.toContain('very-secret-value');
+    const stored = await store.readAll(0, { limit: 1000 });
+    expect(JSON.stringify(stored)).not.toContain('very-secret-value');
+  });
+});

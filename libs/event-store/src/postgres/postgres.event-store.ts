@@ -1,0 +1,133 @@
+import pg from 'pg';
+import { AppendListeners } from '../append-listeners.js';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  StreamAppend,
+} from '../event-store.port.js';
+import { appendBatch } from './postgres.append.js';
+import { describePostgres } from './postgres.description.js';
+import { postgresNames, type PostgresNames } from './postgres.names.js';
+import { NotificationListener } from './postgres.notifications.js';
+import { prefixPattern, readQueries, toRecordedEvent, type EventRow } from './postgres.queries.js';
+import { ensureSchema } from './postgres.schema.js';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  /** Schema holding the tables, created when missing (default `public`). */
+  schema?: string;
+  /** Pool size (default 10). */
+  poolSize?: number;
+  /** Fallback poll for `onAppended`, in case a notification is lost (default 1000 ms). */
+  fallbackPollMs?: number;
+  /** Background failures (idle pool connections, the LISTEN connection); the store recovers by itself. */
+  onBackgroundError?: (error: Error) => void;
+}
+
+const DEFAULT_LIMIT = 1000;
+
+/** The production event store on PostgreSQL, through a `pg` pool. */
+export class PostgresEventStore implements EventStore {
+  readonly description: string;
+  private readonly queries: ReturnType<typeof readQueries>;
+  private readonly listeners: AppendListeners;
+  private readonly notifications: NotificationListener;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly names: PostgresNames,
+    options: PostgresEventStoreOptions,
+  ) {
+    this.description = describePostgres(options.connectionString, names.schema);
+    this.queries = readQueries(names);
+    this.notifications = new NotificationListener({
+      connectionString: options.connectionString,
+      channel: names.channel,
+      applicationName: `event-store-listen ${names.schema}`.slice(0, 63),
+      onNotification: () => this.listeners.wake(),
+      onError: options.onBackgroundError ?? (() => undefined),
+    });
+    // LISTEN only while someone listens; the poll is the slow safety net behind it.
+    this.listeners = new AppendListeners({
+      readHead: () => this.headPosition(),
+      pollIntervalMs: options.fallbackPollMs ?? 1000,
+      onActiveChange: (active) => (active ? this.notifications.start() : void this.notifications.stop()),
+    });
+  }
+
+  /** Connects and creates the schema if missing. */
+  static async connect(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const names = postgresNames(options.schema ?? 'public');
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle connection dropped by the server emits 'error' on the pool; unhandled, it would crash the process.
+    pool.on('error', (error) => options.onBackgroundError?.(error));
+    try {
+      await ensureSchema(pool, names);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresEventStore(pool, names, options);
+  }
+
+  async append(stream: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ stream, events, expectedVersion }]);
+    return result;
+  }
+
+  async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+    if (appends.length === 0) return [];
+    return appendBatch(this.pool, this.names, appends);
+  }
+
+  async readStream(stream: string, fromVersion = 1): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>({
+      ...this.queries.readStream,
+      values: [stream, fromVersion],
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(afterPosition: number, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const { filter = {}, limit = DEFAULT_LIMIT, toPosition = Number.MAX_SAFE_INTEGER } = options;
+    const patterns = filter.streamPrefixes?.map(prefixPattern) ?? null;
+    const values = [afterPosition, toPosition, patterns, filter.types ?? null, limit];
+    const { rows } = await this.pool.query<EventRow>({ ...this.queries.readAll, values });
+    return rows.map(toRecordedEvent);
+  }
+
+  async headPosition(): Promise<number> {
+    const { rows } = await this.pool.query<{ head: string }>(this.queries.head);
+    return Number(rows[0].head);
+  }
+
+  async loadCheckpoint(name: string): Promise<number> {
+    const { rows } = await this.pool.query<{ position: string }>({
+      ...this.queries.loadCheckpoint,
+      values: [name],
+    });
+    return rows.length > 0 ? Number(rows[0].position) : 0;
+  }
+
+  async saveCheckpoint(name: string, position: number): Promise<void> {
+    await this.pool.query({ ...this.queries.saveCheckpoint, values: [name, position] });
+  }
+
+  onAppended(listener: () => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.close();
+    await this.notifications.stop();
+    if (!this.pool.ended) await this.pool.end();
+  }
+}

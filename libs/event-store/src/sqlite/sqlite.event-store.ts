@@ -1,0 +1,94 @@
+import type Database from 'better-sqlite3';
+import { resolve } from 'node:path';
+import { AppendListeners } from '../append-listeners.js';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  StreamAppend,
+} from '../event-store.port.js';
+import * as sql from './sqlite.operations.js';
+import { openSqliteDatabase } from './sqlite.schema.js';
+import { prepareStatements, type SqliteStatements } from './sqlite.statements.js';
+
+export interface SqliteEventStoreOptions {
+  /** How often `onAppended` looks for events appended by other processes (default 25 ms). */
+  pollIntervalMs?: number;
+}
+
+/**
+ * The embedded event store: one SQLite file in WAL mode, shareable by several processes. The methods are
+ * async although better-sqlite3 is synchronous, so callers are ready for the writes to move to a worker thread.
+ * SQLite has one writer at a time and commits positions in order, so reading by position never skips a row.
+ */
+export class SqliteEventStore implements EventStore {
+  readonly description: string;
+  private readonly listeners: AppendListeners;
+
+  private constructor(
+    path: string,
+    private readonly db: Database.Database,
+    private readonly statements: SqliteStatements,
+    options: SqliteEventStoreOptions,
+  ) {
+    this.description = `sqlite:${path}`;
+    this.listeners = new AppendListeners({
+      readHead: async () => sql.headPosition(this.statements),
+      pollIntervalMs: options.pollIntervalMs ?? 25,
+    });
+  }
+
+  /** Opens the store at `path` (`:memory:` for a private in-memory store), creating file and schema if needed. */
+  static async open(path: string, options: SqliteEventStoreOptions = {}): Promise<SqliteEventStore> {
+    const fullPath = path === ':memory:' ? path : resolve(path);
+    const db = openSqliteDatabase(fullPath);
+    return new SqliteEventStore(fullPath, db, prepareStatements(db), options);
+  }
+
+  async append(stream: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ stream, events, expectedVersion }]);
+    return result;
+  }
+
+  async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
+    const results = sql.appendEvents(this.statements, appends);
+    if (appends.some((append) => append.events.length > 0)) {
+      // Wake this process's subscribers now rather than at the next poll; passing the head keeps the poll
+      // from waking them a second time for the same events.
+      this.listeners.wake(results.reduce((head, result) => Math.max(head, result.position), 0));
+    }
+    return results;
+  }
+
+  async readStream(stream: string, fromVersion = 1): Promise<RecordedEvent[]> {
+    return sql.readStream(this.statements, stream, fromVersion);
+  }
+
+  async readAll(afterPosition: number, options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return sql.readAll(this.statements, afterPosition, options);
+  }
+
+  async headPosition(): Promise<number> {
+    return sql.headPosition(this.statements);
+  }
+
+  async loadCheckpoint(name: string): Promise<number> {
+    return sql.loadCheckpoint(this.statements, name);
+  }
+
+  async saveCheckpoint(name: string, position: number): Promise<void> {
+    sql.saveCheckpoint(this.statements, name, position);
+  }
+
+  onAppended(listener: () => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.close();
+    if (this.db.open) this.db.close();
+  }
+}

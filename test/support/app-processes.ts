@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** What each app prints once it is ready: the start-up line the README shows. */
+const READY: Record<AppName, RegExp> = {
+  'rule-manager': /HTTP on http:\/\/localhost:\d+/,
+  'presence-ingest': /MQTT broker of instance .* on mqtt:\/\/localhost:\d+/,
+  'rocketmq-dispatch': /forwarding client status events/,
+};
+
+export type AppName = 'rule-manager' | 'presence-ingest' | 'rocketmq-dispatch';
+
+export interface RunningApp {
+  name: AppName;
+  process: ChildProcess;
+  output: () => string;
+  /** SIGTERM, then SIGKILL after a timeout; resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** A port nobody listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Environment for one isolated deployment: its own data directory and free ports (never 1883: Mosquitto). */
+export async function isolatedEnv(overrides: Record<string, string> = {}): Promise<Record<string, string>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'msr-'));
+  let busPort = await freePort();
+  while (busPort > 65000) busPort = await freePort(); // the TCP bus also uses busPort+1 and +2
+  return {
+    DATA_DIR: dataDir,
+    HTTP_PORT: String(await freePort()),
+    MQTT_PORT: String(await freePort()),
+    BUS_URL: `tcp://127.0.0.1:${busPort}`,
+    INSTANCE_ID: 'mqtt-test',
+    REGION: 'local',
+    ...overrides,
+  };
+}
+
+/** Starts one app from the build (`npm run build`) as a separate process and waits for its ready line. */
+export async function startApp(
+  name: AppName,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<RunningApp> {
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', join(ROOT, `dist/apps/${name}/src/main.js`)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(
+      () => fail(new Error(`${name} not ready after ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      if (READY[name].test(output)) {
+        clearTimeout(timer);
+        ready();
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`${name} exited with code ${code} before it was ready:\n${output}`));
+    });
+  });
+
+  return {
+    name,
+    process: child,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Runs an app expected to fail at start; returns its exit code and output. */
+export async function runFailingApp(
+  name: AppName,
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
+  clearTimeout(timer);
+  return { code, output };
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import mqtt, { type MqttClient } from 'mqtt';
+import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import { collectMessages, createTopic } from '../support/rocketmq.js';
+
+/**
+ * The walking skeleton on real parts: three apps as processes, a real RocketMQ, real MQTT clients. One client
+ * status notification per connect / disconnect / tcpclean of the rule's group reaches the topic, nothing else.
+ */
+const TOPIC = `e2e-status-${Date.now()}`;
+const GROUP = 'GID_e2e';
+const OTHER_GROUP = 'GID_other';
+
+let env: Record<string, string>;
+let apps: RunningApp[] = [];
+const clients: MqttClient[] = [];
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`http://127.0.0.1:${env['HTTP_PORT']}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+function connect(clientId: string): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(`mqtt://127.0.0.1:${env['MQTT_PORT']}`, {
+      clientId,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    clients.push(client);
+    client.once('connect', () => resolve(client));
+    client.once('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  await createTopic(TOPIC, { fifo: true });
+  env = await isolatedEnv();
+  apps = await Promise.all([
+    startApp('rule-manager', env),
+    startApp('presence-ingest', env),
+    startApp('rocketmq-dispatch', env),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  for (const client of clients) client.end(true);
+  await Promise.all(apps.map((app) => app.stop()));
+});
+
+describe('a client status notification, end to end', () => {
+  it('registers a RocketMQ instance, two groups and a rule over HTTP', async () => {
+    const endpoints = process.env['ROCKETMQ_ENDPOINT']!;
+    expect(
+      (
+        await api('POST', '/api/v1/rocketmq-instances', {
+          instanceId: 'rmq-local',
+          region: 'local',
+          endpoints,
+        })
+      ).status,
+    ).toBe(201);
+    expect((await api('POST', '/api/v1/groups', { groupId: GROUP })).status).toBe(201);
+    expect((await api('POST', '/api/v1/groups', { groupId: OTHER_GROUP })).status).toBe(201);
+    const rule = await api('POST', '/api/v1/rules', {
+      ruleId: 'e2e-status',
+      status: 'ENABLED',
+      ruleType: 'CLIENT_STATUS_NOTIFY',
+      source: { groupId: GROUP },
+      target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-local', topic: TOPIC },
+    });
+    expect(rule).toMatchObject({
+      status: 201,
+      body: { ruleId: 'e2e-status', status: 'ENABLED', version: 4 },
+    });
+    expect((await api('GET', '/api/v1/rules/e2e-status')).body).toEqual(rule.body);
+  });
+
+  it('forwards exactly the connects, disconnects and tcpcleans of the rule group', async () => {
+    const clean = await connect(`${GROUP}@@@clean`);
+    const dropped = await connect(`${GROUP}@@@dropped`);
+    await connect(`${GROUP}@@@stays`);
+    await connect(`${OTHER_GROUP}@@@elsewhere`);
+    await new Promise<void>((done) => clean.end(false, {}, () => done()));
+    dropped.stream.destroy();
+
+    const messages = await collectMessages(TOPIC, {
+      consumerGroup: `e2e-${Date.now()}`,
+      expected: 6,
+      timeoutMs: 60_000,
+    });
+    const seen = messages.map((m) => `${JSON.parse(m.body).clientId} ${m.tag} ${m.properties['seq']}`).sort();
+    expect(seen).toEqual([
+      `${GROUP}@@@clean connect 1`,
+      `${GROUP}@@@clean disconnect 2`,
+      `${GROUP}@@@clean tcpclean 3`,
+      `${GROUP}@@@dropped connect 1`,
+      `${GROUP}@@@dropped tcpclean 2`,
+      `${GROUP}@@@stays connect 1`,
+    ]);
+
+    for (const message of messages) {
+      const body = JSON.parse(message.body) as Record<string, unknown>;
+      expect(Object.keys(body)).toEqual(['clientId', 'time', 'eventType', 'channelId', 'clientIp']);
+      expect(body['eventType']).toBe(message.tag);
+      expect(body['channelId']).toMatch(/^[0-9a-f]{32}$/);
+      expect(body['clientIp']).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(Math.abs(Date.now() - (body['time'] as number))).toBeLessThan(120_000);
+      expect(message.keys).toEqual([body['clientId'], `e2e-status:${message.properties['eventId']}`]);
+      expect(message.messageGroup).toBe(body['clientId']);
+      expect(message.properties).toMatchObject({ ruleId: 'e2e-status', instanceId: 'mqtt-test' });
+    }
+    const dropReason = messages.find((m) => m.tag === 'tcpclean' && m.body.includes('@@@dropped'))!
+      .properties['reason'];
+    expect(dropReason).toBe('closed by client');
+    const cleanReason = messages.find((m) => m.tag === 'disconnect')!.properties['reason'];
+    expect(cleanReason).toBe('disconnected by client');
+  }, 90_000);
+});
