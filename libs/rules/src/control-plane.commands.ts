@@ -19,4 +19,18 @@ export type RegisterRocketmqInstance = {
 
 export type CreateRule = { type: 'CreateRule'; data: { input: unknown } };
 
-export type ControlPlaneCommand = RegisterGroup | RegisterRocketmqInstance | CreateRule;
+/**
+ * Commands on an existing rule. `expectedVersion` is the caller's `If-Match`: when given, the rule must still be
+ * at that version, so an edit based on a stale read changes nothing.
+ */
+interface RuleTarget {
+  ruleId: string;
+  expectedVersion?: number;
+}
+export type UpdateRule = { type: 'UpdateRule'; data: RuleTarget & { input: unknown } };
+export type EnableRule = { type: 'EnableRule'; data: RuleTarget };
+export type DisableRule = { type: 'DisableRule'; data: RuleTarget };
+export type DeleteRule = { type: 'DeleteRule'; data: RuleTarget };
+
+export type ControlPlaneCommand =
+  RegisterGroup | RegisterRocketmqInstance | CreateRule | UpdateRule | EnableRule | DisableRule | DeleteRule;

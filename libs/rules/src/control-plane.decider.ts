@@ -4,6 +4,7 @@ import type { ControlPlaneState } from './control-plane.state.js';
 import { createRule } from './create-rule.decider.js';
 import { registerGroup } from './register-group.decider.js';
 import { registerRocketmqInstance } from './register-rocketmq-instance.decider.js';
+import { deleteRule, disableRule, enableRule, updateRule } from './rule-lifecycle.decider.js';
 
 /** decide(command, state) → events, or a thrown RulesError. Pure: no clock, no I/O. */
 export function decideControlPlane(
@@ -18,6 +19,14 @@ export function decideControlPlane(
       return registerRocketmqInstance(command, state, context);
     case 'CreateRule':
       return createRule(command, state, context);
+    case 'UpdateRule':
+      return updateRule(command, state, context);
+    case 'EnableRule':
+      return enableRule(command, state);
+    case 'DisableRule':
+      return disableRule(command, state);
+    case 'DeleteRule':
+      return deleteRule(command, state);
     default: {
       const unknown: never = command;
       return unknown;

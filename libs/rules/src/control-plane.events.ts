@@ -46,14 +46,31 @@ export interface RocketmqInstanceData {
 export type GroupRegistered = { type: 'GroupRegistered'; data: GroupData };
 export type RocketmqInstanceRegistered = { type: 'RocketmqInstanceRegistered'; data: RocketmqInstanceData };
 export type RuleCreated = { type: 'RuleCreated'; data: RuleDefinition };
+/** The whole definition after the edit; the rule's history shows what changed by comparing it with the one before. */
+export type RuleUpdated = { type: 'RuleUpdated'; data: RuleDefinition };
+export type RuleEnabled = { type: 'RuleEnabled'; data: { ruleId: string } };
+export type RuleDisabled = { type: 'RuleDisabled'; data: { ruleId: string } };
+/** The rule ID is free again afterwards; its history keeps both lives. */
+export type RuleDeleted = { type: 'RuleDeleted'; data: { ruleId: string } };
 
-export type ControlPlaneEvent = GroupRegistered | RocketmqInstanceRegistered | RuleCreated;
+export type ControlPlaneEvent =
+  | GroupRegistered
+  | RocketmqInstanceRegistered
+  | RuleCreated
+  | RuleUpdated
+  | RuleEnabled
+  | RuleDisabled
+  | RuleDeleted;
 export type ControlPlaneEventType = ControlPlaneEvent['type'];
 
 const TYPES: Record<ControlPlaneEventType, true> = {
   GroupRegistered: true,
   RocketmqInstanceRegistered: true,
   RuleCreated: true,
+  RuleUpdated: true,
+  RuleEnabled: true,
+  RuleDisabled: true,
+  RuleDeleted: true,
 };
 export const CONTROL_PLANE_EVENT_TYPES = Object.keys(TYPES) as ControlPlaneEventType[];
 

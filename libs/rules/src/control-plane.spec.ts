@@ -1,48 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
+import { decideControlPlane, type ControlPlaneCommand } from './index.js';
 import {
-  decideControlPlane,
-  evolveControlPlane,
-  initialControlPlaneState,
-  RulesError,
-  type ControlPlaneCommand,
-  type ControlPlaneEvent,
-  type ControlPlaneState,
-} from './index.js';
+  context,
+  createRule,
+  given,
+  group,
+  instance,
+  refusal,
+  ruleBody,
+  ruleCreated,
+  worldEvents,
+} from './testing/control-plane.fixtures.js';
 
-const context = { mqttInstanceId: 'mqtt-local', region: 'local', maxRulesPerInstance: 3 };
-
-function given(...events: ControlPlaneEvent[]): ControlPlaneState {
-  return events.reduce(
-    (state, event, i) => evolveControlPlane(state, event, { streamVersion: i + 1, occurredAt: 1000 + i }),
-    initialControlPlaneState(),
-  );
-}
-
-function refusal(state: ControlPlaneState, command: ControlPlaneCommand): RulesError {
-  try {
-    decideControlPlane(command, state, context);
-  } catch (error) {
-    if (error instanceof RulesError) return error;
-    throw error;
-  }
-  throw new Error('the command was accepted');
-}
-
-const group = (groupId: string): ControlPlaneEvent => ({ type: 'GroupRegistered', data: { groupId } });
-const instance = (instanceId: string, region = 'local'): ControlPlaneEvent => ({
-  type: 'RocketmqInstanceRegistered',
-  data: { instanceId, region, endpoints: '127.0.0.1:8081', namespace: '', tls: false },
-});
-const ruleBody = (ruleId: string, groupId = 'GID_devices', overrides: Record<string, unknown> = {}) => ({
-  ruleId,
-  status: 'ENABLED',
-  ruleType: 'CLIENT_STATUS_NOTIFY',
-  source: { groupId },
-  target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-1', topic: 'device-status' },
-  ...overrides,
-});
-const createRule = (input: unknown): ControlPlaneCommand => ({ type: 'CreateRule', data: { input } });
-const world = () => given(group('GID_devices'), group('GID_sensors'), group('GID_meters'), instance('rmq-1'));
+const world = () => given(...worldEvents());
 
 describe('registering groups', () => {
   it('records a group with a valid ID', () => {
@@ -189,16 +159,3 @@ describe('creating rules', () => {
     expect(state.rules['rule-1']).toMatchObject({ version: 5, createdAt: 1004, updatedAt: 1004 });
   });
 });
-
-function worldEvents(): ControlPlaneEvent[] {
-  return [group('GID_devices'), group('GID_sensors'), group('GID_meters'), instance('rmq-1')];
-}
-
-function ruleCreated(ruleId: string, groupId: string, status = 'ENABLED'): ControlPlaneEvent {
-  const [event] = decideControlPlane(createRule(ruleBody(ruleId, groupId, { status })), world(), {
-    ...context,
-    maxRulesPerInstance: 100,
-  });
-  if (!event) throw new Error('no event');
-  return event;
-}

@@ -3,6 +3,7 @@ import type {
   GroupData,
   RocketmqInstanceData,
   RuleDefinition,
+  RuleStatus,
 } from './control-plane.events.js';
 
 /** Where an event sits in the control plane stream and when it happened; evolve needs both. */
@@ -71,12 +72,29 @@ export function evolveControlPlane(
       };
       return { ...next, rules: { ...state.rules, [rule.ruleId]: rule } };
     }
+    case 'RuleUpdated':
+    case 'RuleEnabled':
+    case 'RuleDisabled': {
+      const rule = state.rules[event.data.ruleId];
+      if (!rule) return next;
+      const changed = event.type === 'RuleUpdated' ? event.data : { status: statusAfter(event.type) };
+      const updated: Rule = { ...rule, ...changed, version: at.streamVersion, updatedAt: at.occurredAt };
+      if (event.type === 'RuleUpdated' && event.data.description === undefined) delete updated.description;
+      return { ...next, rules: { ...state.rules, [rule.ruleId]: updated } };
+    }
+    case 'RuleDeleted': {
+      const { [event.data.ruleId]: _deleted, ...rules } = state.rules;
+      return { ...next, rules };
+    }
     default: {
       const unknown: never = event;
       return unknown;
     }
   }
 }
+
+const statusAfter = (type: 'RuleEnabled' | 'RuleDisabled'): RuleStatus =>
+  type === 'RuleEnabled' ? 'ENABLED' : 'DISABLED';
 
 /** The rule (if any) whose source is this group. At most one exists (SPEC §3, check 3). */
 export function ruleForGroup(state: ControlPlaneState, groupId: string): Rule | undefined {

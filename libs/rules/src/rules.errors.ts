@@ -12,7 +12,8 @@ export type RulesErrorCode =
   | 'REGION_MISMATCH'
   | 'GROUP_ALREADY_REGISTERED'
   | 'ROCKETMQ_INSTANCE_ALREADY_REGISTERED'
-  | 'RULE_NOT_FOUND';
+  | 'RULE_NOT_FOUND'
+  | 'RULE_VERSION_MISMATCH';
 
 /** A refused command. Nothing was written. `violations` name each field and the rule it broke. */
 export class RulesError extends Error {

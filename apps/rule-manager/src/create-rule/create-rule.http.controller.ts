@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
+import type { RuleCreated } from '#libs/rules';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
@@ -19,7 +20,7 @@ export class CreateRuleHttpController {
     const { events, state } = await this.commandBus.execute(
       new ChangeControlPlane({ type: 'CreateRule', data: { input: body } }, requestContext(request)),
     );
-    const ruleId = events[0]!.data.ruleId as string;
+    const ruleId = (events[0] as RuleCreated).data.ruleId;
     const rule = state.rules[ruleId]!;
     response.location(`/api/v1/rules/${encodeURIComponent(ruleId)}`).setHeader('ETag', `"${rule.version}"`);
     return ruleRepresentation(rule);

@@ -14,6 +14,7 @@ const STATUS: Record<RulesErrorCode, number> = {
   ROCKETMQ_INSTANCE_NOT_FOUND: 422,
   REGION_MISMATCH: 422,
   RULE_TYPE_NOT_SUPPORTED: 422,
+  RULE_VERSION_MISMATCH: 412,
 };
 
 const TITLES: Record<number, string> = {

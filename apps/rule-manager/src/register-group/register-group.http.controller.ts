@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
+import type { GroupRegistered } from '#libs/rules';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
 import { groupRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
@@ -19,7 +20,7 @@ export class RegisterGroupHttpController {
     const { events, state } = await this.commandBus.execute(
       new ChangeControlPlane({ type: 'RegisterGroup', data: { input: body } }, requestContext(request)),
     );
-    const groupId = events[0]!.data.groupId as string;
+    const groupId = (events[0] as GroupRegistered).data.groupId;
     response.location(`/api/v1/groups/${encodeURIComponent(groupId)}`);
     return groupRepresentation(state.groups[groupId]!);
   }

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/comm
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { CredentialsCipher } from '#libs/platform';
+import type { RocketmqInstanceRegistered } from '#libs/rules';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
 import { rocketmqInstanceRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
@@ -26,7 +27,7 @@ export class RegisterRocketmqInstanceHttpController {
         requestContext(request),
       ),
     );
-    const instanceId = events[0]!.data.instanceId as string;
+    const instanceId = (events[0] as RocketmqInstanceRegistered).data.instanceId;
     response.location(`/api/v1/rocketmq-instances/${encodeURIComponent(instanceId)}`);
     return rocketmqInstanceRepresentation(state.rocketmqInstances[instanceId]!);
   }
