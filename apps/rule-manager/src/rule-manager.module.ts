@@ -6,6 +6,9 @@ import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type AppConfig } from '#lib
 import { ChangeControlPlaneHandler } from './control-plane/change-control-plane.handler.js';
 import { ControlPlaneRepository } from './control-plane/control-plane.repository.js';
 import { ReadControlPlaneHandler } from './control-plane/read-control-plane.query.js';
+import { ChangeRuleStatusHttpController } from './change-rule-status/change-rule-status.http.controller.js';
+import { DeleteRuleHttpController } from './delete-rule/delete-rule.http.controller.js';
+import { EditRuleHttpController } from './edit-rule/edit-rule.http.controller.js';
 import { CreateRuleHttpController } from './create-rule/create-rule.http.controller.js';
 import { GetRuleHttpController } from './get-rule/get-rule.http.controller.js';
 import { HealthHttpController } from './health/health.http.controller.js';
@@ -27,6 +30,9 @@ export class RuleManagerModule {
         RegisterGroupHttpController,
         RegisterRocketmqInstanceHttpController,
         CreateRuleHttpController,
+        EditRuleHttpController,
+        ChangeRuleStatusHttpController,
+        DeleteRuleHttpController,
         ListRulesHttpController,
         GetRuleHttpController,
         HealthHttpController,

@@ -1,57 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { openEventStore, type EventStore } from '#libs/event-store';
-import { loadConfig } from '#libs/platform';
-import { RuleManagerModule } from '../src/rule-manager.module.js';
+import { ruleBody as rule, startRuleManager } from './support/rule-manager-harness.js';
 
 /** The rules API over HTTP against a real SQLite event store: formats, checks, problem details, nothing written. */
-let app: INestApplication;
-let store: EventStore;
-let base: string;
-
-const rule = (ruleId: string, groupId = 'GID_api', extra: Record<string, unknown> = {}) => ({
-  ruleId,
-  status: 'ENABLED',
-  ruleType: 'CLIENT_STATUS_NOTIFY',
-  source: { groupId },
-  target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-api', topic: 'status-topic' },
-  ...extra,
-});
-
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  return {
-    status: response.status,
-    type: response.headers.get('content-type'),
-    etag: response.headers.get('etag'),
-    location: response.headers.get('location'),
-    body: (await response.json()) as Record<string, any>,
-  };
-}
+let api: Awaited<ReturnType<typeof startRuleManager>>;
+let call: typeof api.call;
+let store: typeof api.store;
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'rules-api-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    INSTANCE_ID: 'mqtt-api',
-    REGION: 'local',
-    MAX_RULES_PER_INSTANCE: '3',
-  });
-  store = await openEventStore(config.eventStoreUrl);
-  app = await NestFactory.create(RuleManagerModule.create(config, store), {
-    logger: false,
-    abortOnError: false,
-  });
-  await app.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  api = await startRuleManager({ MAX_RULES_PER_INSTANCE: '3' });
+  ({ call, store } = api);
   await call('POST', '/api/v1/groups', { groupId: 'GID_api' });
   await call('POST', '/api/v1/groups', { groupId: 'GID_api2' });
   await call('POST', '/api/v1/rocketmq-instances', {
@@ -61,10 +18,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await app.close();
-  await store.close();
-});
+afterAll(() => api.stop());
 
 describe('rules API', () => {
   it('creates a rule: 201, Location, ETag and the stored rule', async () => {

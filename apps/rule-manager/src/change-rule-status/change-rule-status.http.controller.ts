@@ -1,0 +1,52 @@
+import { Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
+import { expectedVersion } from '../http/if-match.js';
+import { ruleRepresentation } from '../http/representations.js';
+import { requestContext } from '../http/request-context.js';
+
+/** A disabled rule forwards nothing; events while it is disabled are not forwarded later (SPEC §3). */
+@Controller('api/v1/rules')
+export class ChangeRuleStatusHttpController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @Post(':ruleId/enable')
+  @HttpCode(200)
+  enable(
+    @Param('ruleId') ruleId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.change('EnableRule', ruleId, ifMatch, request, response);
+  }
+
+  @Post(':ruleId/disable')
+  @HttpCode(200)
+  disable(
+    @Param('ruleId') ruleId: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    return this.change('DisableRule', ruleId, ifMatch, request, response);
+  }
+
+  private async change(
+    type: 'EnableRule' | 'DisableRule',
+    ruleId: string,
+    ifMatch: string | undefined,
+    request: Request,
+    response: Response,
+  ) {
+    const version = expectedVersion(ifMatch);
+    const data = { ruleId, ...(version !== undefined && { expectedVersion: version }) };
+    const { state } = await this.commandBus.execute(
+      new ChangeControlPlane({ type, data }, requestContext(request)),
+    );
+    const rule = state.rules[ruleId]!;
+    response.setHeader('ETag', `"${rule.version}"`);
+    return ruleRepresentation(rule);
+  }
+}

@@ -1,0 +1,31 @@
+import { Body, Controller, Headers, Param, Put, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
+import { expectedVersion } from '../http/if-match.js';
+import { ruleRepresentation } from '../http/representations.js';
+import { requestContext } from '../http/request-context.js';
+
+@Controller('api/v1/rules')
+export class EditRuleHttpController {
+  constructor(private readonly commandBus: CommandBus) {}
+
+  /** Everything but the rule ID; a stale `If-Match` gets 412 and changes nothing. */
+  @Put(':ruleId')
+  async edit(
+    @Param('ruleId') ruleId: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const version = expectedVersion(ifMatch);
+    const data = { ruleId, input: body, ...(version !== undefined && { expectedVersion: version }) };
+    const { state } = await this.commandBus.execute(
+      new ChangeControlPlane({ type: 'UpdateRule', data }, requestContext(request)),
+    );
+    const rule = state.rules[ruleId]!;
+    response.setHeader('ETag', `"${rule.version}"`);
+    return ruleRepresentation(rule);
+  }
+}

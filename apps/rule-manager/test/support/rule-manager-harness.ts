@@ -1,0 +1,68 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { openEventStore, type EventStore } from '#libs/event-store';
+import { loadConfig } from '#libs/platform';
+import { RuleManagerModule } from '../../src/rule-manager.module.js';
+
+export interface ApiResponse {
+  status: number;
+  type: string | null;
+  etag: string | null;
+  location: string | null;
+  body: Record<string, any>;
+}
+
+/** rule-manager in this process over HTTP, on a real event store (a fresh SQLite file unless a URL is given). */
+export async function startRuleManager(env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rule-manager-'));
+  const config = loadConfig({ DATA_DIR: dataDir, INSTANCE_ID: 'mqtt-api', REGION: 'local', ...env });
+  const store: EventStore = await openEventStore(config.eventStoreUrl);
+  const app: INestApplication = await NestFactory.create(RuleManagerModule.create(config, store), {
+    logger: false,
+    abortOnError: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse> {
+    const response = await fetch(base + path, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      etag: response.headers.get('etag'),
+      location: response.headers.get('location'),
+      body: text ? (JSON.parse(text) as Record<string, any>) : {},
+    };
+  }
+
+  return {
+    store,
+    call,
+    async stop() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+export const ruleBody = (ruleId: string, groupId = 'GID_api', extra: Record<string, unknown> = {}) => ({
+  ruleId,
+  status: 'ENABLED',
+  ruleType: 'CLIENT_STATUS_NOTIFY',
+  source: { groupId },
+  target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-api', topic: 'status-topic' },
+  ...extra,
+});
