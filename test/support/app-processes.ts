@@ -35,6 +35,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export const E2E_ADMIN_SECRET = 'e2e-admin-secret-0123456789';
+
 /** Environment for one isolated deployment: its own data directory and free ports (never 1883: Mosquitto). */
 export async function isolatedEnv(overrides: Record<string, string> = {}): Promise<Record<string, string>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'msr-'));
@@ -47,6 +49,7 @@ export async function isolatedEnv(overrides: Record<string, string> = {}): Promi
     BUS_URL: `tcp://127.0.0.1:${busPort}`,
     INSTANCE_ID: 'mqtt-test',
     REGION: 'local',
+    API_TOKENS: `e2e:admin:${E2E_ADMIN_SECRET}`,
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mqtt, { type MqttClient } from 'mqtt';
-import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import { E2E_ADMIN_SECRET, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
 import { collectMessages, createTopic } from '../support/rocketmq.js';
 
 /**
@@ -18,7 +18,7 @@ const clients: MqttClient[] = [];
 async function api(method: string, path: string, body?: unknown) {
   const response = await fetch(`http://127.0.0.1:${env['HTTP_PORT']}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_SECRET}` },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -10,14 +10,16 @@ import {
   listenOn,
   loadConfig,
 } from '#libs/platform';
+import { resolveApiTokens } from './access/stored-admin-token.js';
 import { RuleManagerModule } from './rule-manager.module.js';
 
 const APP = 'rule-manager';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  const access = resolveApiTokens(config);
   const store = await openEventStore(config.eventStoreUrl);
-  const app = await NestFactory.create(RuleManagerModule.create(config, store), {
+  const app = await NestFactory.create(RuleManagerModule.create(config, store, access.tokens), {
     abortOnError: false,
     logger: createAppLogger(APP),
   });
@@ -27,11 +29,19 @@ async function bootstrap(): Promise<void> {
   await listenOn('BUS_URL', Number(new URL(bus).port), () => app.startAllMicroservices());
   await listenOn('HTTP_PORT', config.httpPort, () => app.listen(config.httpPort));
   app.getHttpServer().once('close', () => void store.close());
-  new Logger(APP).log(
+  const logger = new Logger(APP);
+  logger.log(
     `control plane of MQTT instance ${config.instanceId} (region ${config.region}): ` +
       `HTTP on http://localhost:${config.httpPort} (API /api/v1, health /health), bus ${bus}, ` +
-      `store ${store.description}`,
+      `store ${store.description}, API tokens from ${access.source}`,
   );
+  if (access.generatedSecret) {
+    // Shown this once; afterwards it is only in the file (mode 600).
+    logger.warn(
+      `no API_TOKENS configured: generated an admin token, stored in ${access.source}. ` +
+        `Use it as "Authorization: Bearer ${access.generatedSecret}"`,
+    );
+  }
 }
 
 bootstrap().catch(exitOnStartupFailure(APP));

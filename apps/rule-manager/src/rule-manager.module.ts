@@ -1,8 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '#libs/event-store';
-import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type ApiToken, type AppConfig } from '#libs/platform';
+import { API_TOKENS, ApiTokenGuard } from './access/api-token.guard.js';
 import { ChangeControlPlaneHandler } from './control-plane/change-control-plane.handler.js';
 import { ControlPlaneRepository } from './control-plane/control-plane.repository.js';
 import { ReadControlPlaneHandler } from './control-plane/read-control-plane.query.js';
@@ -22,7 +23,7 @@ import { StatusBusController } from './status.bus.controller.js';
 @Module({})
 export class RuleManagerModule {
   /** The composition root: the store is opened by main (or a test) and handed in. */
-  static create(config: AppConfig, store: EventStore): DynamicModule {
+  static create(config: AppConfig, store: EventStore, apiTokens: ApiToken[]): DynamicModule {
     return {
       module: RuleManagerModule,
       imports: [CqrsModule.forRoot()],
@@ -42,6 +43,8 @@ export class RuleManagerModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: EVENT_STORE, useValue: store },
         { provide: CredentialsCipher, useValue: CredentialsCipher.fromConfig(config) },
+        { provide: API_TOKENS, useValue: apiTokens },
+        { provide: APP_GUARD, useClass: ApiTokenGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         ControlPlaneRepository,
         ChangeControlPlaneHandler,

@@ -1,4 +1,8 @@
 import { resolve } from 'node:path';
+import { parseApiTokens, type ApiToken } from './api-tokens.js';
+import { ConfigError } from './config-error.js';
+
+export { ConfigError };
 
 /** The three apps read the same variables (README "Configuration"); each uses the ones it needs. */
 export interface AppConfig {
@@ -10,18 +14,10 @@ export interface AppConfig {
   region: string;
   busUrl: string;
   maxRulesPerInstance: number;
+  /** rule-manager's bearer tokens; empty when API_TOKENS is unset (rule-manager then generates one). */
+  apiTokens: ApiToken[];
   /** Base64 of 32 bytes; when unset the key is kept in `DATA_DIR/credentials.key`. */
   credentialsKey?: string;
-}
-
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConfigError';
-  }
 }
 
 type Env = Record<string, string | undefined>;
@@ -101,6 +97,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     region: matching(env, 'REGION', 'local', REGION_PATTERN, '1–64 characters of [A-Za-z0-9_-]'),
     busUrl: busUrl(env),
     maxRulesPerInstance: positiveInteger(env, 'MAX_RULES_PER_INSTANCE', 100),
+    apiTokens: parseApiTokens(read(env, 'API_TOKENS', '')),
     ...(credentialsKey && { credentialsKey }),
   };
 }

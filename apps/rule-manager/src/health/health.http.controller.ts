@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
+import { Public } from '../access/api-token.guard.js';
 import { PeerStatus } from './peer-status.js';
 
 @Controller('health')
@@ -12,6 +13,7 @@ export class HealthHttpController {
 
   /** 200 while rule-manager can read its store; the other apps' answers over the bus are shown, not required. */
   @Get()
+  @Public()
   async health() {
     let headPosition: number;
     try {

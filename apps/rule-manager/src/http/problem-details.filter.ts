@@ -39,6 +39,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(error, request);
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="mqtt-status-relay"');
     response.status(problem.status).type('application/problem+json').json(problem);
   }
 

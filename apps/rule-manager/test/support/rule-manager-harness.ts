@@ -7,6 +7,10 @@ import { openEventStore, type EventStore } from '#libs/event-store';
 import { loadConfig } from '#libs/platform';
 import { RuleManagerModule } from '../../src/rule-manager.module.js';
 
+export const ADMIN_SECRET = 'admin-secret-for-tests-0001';
+export const VIEWER_SECRET = 'viewer-secret-for-tests-0001';
+const TEST_TOKENS = `ops:admin:${ADMIN_SECRET},dashboard:viewer:${VIEWER_SECRET}`;
+
 export interface ApiResponse {
   status: number;
   type: string | null;
@@ -18,12 +22,21 @@ export interface ApiResponse {
 /** rule-manager in this process over HTTP, on a real event store (a fresh SQLite file unless a URL is given). */
 export async function startRuleManager(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'rule-manager-'));
-  const config = loadConfig({ DATA_DIR: dataDir, INSTANCE_ID: 'mqtt-api', REGION: 'local', ...env });
-  const store: EventStore = await openEventStore(config.eventStoreUrl);
-  const app: INestApplication = await NestFactory.create(RuleManagerModule.create(config, store), {
-    logger: false,
-    abortOnError: false,
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    INSTANCE_ID: 'mqtt-api',
+    REGION: 'local',
+    API_TOKENS: TEST_TOKENS,
+    ...env,
   });
+  const store: EventStore = await openEventStore(config.eventStoreUrl);
+  const app: INestApplication = await NestFactory.create(
+    RuleManagerModule.create(config, store, config.apiTokens),
+    {
+      logger: false,
+      abortOnError: false,
+    },
+  );
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
 
@@ -35,7 +48,7 @@ export async function startRuleManager(env: Record<string, string> = {}) {
   ): Promise<ApiResponse> {
     const response = await fetch(base + path, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_SECRET}`, ...headers },
       ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -49,6 +62,7 @@ export async function startRuleManager(env: Record<string, string> = {}) {
   }
 
   return {
+    base,
     store,
     call,
     async stop() {
