@@ -70,7 +70,7 @@ describe('rules API', () => {
   it('answers 422 for an unknown group or a data rule, 404 for an unknown rule', async () => {
     expect((await call('POST', '/api/v1/rules', rule('rule-c', 'GID_nobody'))).body).toMatchObject({
       status: 422,
-      code: 'GROUP_NOT_FOUND',
+      code: 'SOURCE_GROUP_NOT_FOUND',
     });
     expect(
       (await call('POST', '/api/v1/rules', rule('rule-c', 'GID_api', { ruleType: 'DATA_INBOUND' }))).body,

@@ -17,6 +17,16 @@ export type RegisterRocketmqInstance = {
   data: { input: unknown; credentials?: RocketmqCredentials };
 };
 
+export type UpdateGroup = { type: 'UpdateGroup'; data: { groupId: string; input: unknown } };
+export type DeleteGroup = { type: 'DeleteGroup'; data: { groupId: string } };
+
+/** `credentials` absent keeps the stored ones; the input may clear them with `accessKey: null`. */
+export type UpdateRocketmqInstance = {
+  type: 'UpdateRocketmqInstance';
+  data: { instanceId: string; input: unknown; credentials?: RocketmqCredentials };
+};
+export type DeleteRocketmqInstance = { type: 'DeleteRocketmqInstance'; data: { instanceId: string } };
+
 export type CreateRule = { type: 'CreateRule'; data: { input: unknown } };
 
 /**
@@ -33,4 +43,14 @@ export type DisableRule = { type: 'DisableRule'; data: RuleTarget };
 export type DeleteRule = { type: 'DeleteRule'; data: RuleTarget };
 
 export type ControlPlaneCommand =
-  RegisterGroup | RegisterRocketmqInstance | CreateRule | UpdateRule | EnableRule | DisableRule | DeleteRule;
+  | RegisterGroup
+  | UpdateGroup
+  | DeleteGroup
+  | RegisterRocketmqInstance
+  | UpdateRocketmqInstance
+  | DeleteRocketmqInstance
+  | CreateRule
+  | UpdateRule
+  | EnableRule
+  | DisableRule
+  | DeleteRule;

@@ -2,8 +2,12 @@ import type { ControlPlaneCommand, ControlPlaneContext } from './control-plane.c
 import type { ControlPlaneEvent } from './control-plane.events.js';
 import type { ControlPlaneState } from './control-plane.state.js';
 import { createRule } from './create-rule.decider.js';
-import { registerGroup } from './register-group.decider.js';
-import { registerRocketmqInstance } from './register-rocketmq-instance.decider.js';
+import { deleteGroup, registerGroup, updateGroup } from './group.decider.js';
+import {
+  deleteRocketmqInstance,
+  registerRocketmqInstance,
+  updateRocketmqInstance,
+} from './rocketmq-instance.decider.js';
 import { deleteRule, disableRule, enableRule, updateRule } from './rule-lifecycle.decider.js';
 
 /** decide(command, state) → events, or a thrown RulesError. Pure: no clock, no I/O. */
@@ -14,9 +18,17 @@ export function decideControlPlane(
 ): ControlPlaneEvent[] {
   switch (command.type) {
     case 'RegisterGroup':
-      return registerGroup(command, state, context);
+      return registerGroup(command, state);
+    case 'UpdateGroup':
+      return updateGroup(command, state);
+    case 'DeleteGroup':
+      return deleteGroup(command, state);
     case 'RegisterRocketmqInstance':
-      return registerRocketmqInstance(command, state, context);
+      return registerRocketmqInstance(command, state);
+    case 'UpdateRocketmqInstance':
+      return updateRocketmqInstance(command, state, context);
+    case 'DeleteRocketmqInstance':
+      return deleteRocketmqInstance(command, state);
     case 'CreateRule':
       return createRule(command, state, context);
     case 'UpdateRule':

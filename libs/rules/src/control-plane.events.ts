@@ -45,6 +45,11 @@ export interface RocketmqInstanceData {
 
 export type GroupRegistered = { type: 'GroupRegistered'; data: GroupData };
 export type RocketmqInstanceRegistered = { type: 'RocketmqInstanceRegistered'; data: RocketmqInstanceData };
+export type GroupUpdated = { type: 'GroupUpdated'; data: GroupData };
+export type GroupDeleted = { type: 'GroupDeleted'; data: { groupId: string } };
+/** The whole instance after the change (credentials only as ciphertext). */
+export type RocketmqInstanceUpdated = { type: 'RocketmqInstanceUpdated'; data: RocketmqInstanceData };
+export type RocketmqInstanceDeleted = { type: 'RocketmqInstanceDeleted'; data: { instanceId: string } };
 export type RuleCreated = { type: 'RuleCreated'; data: RuleDefinition };
 /** The whole definition after the edit; the rule's history shows what changed by comparing it with the one before. */
 export type RuleUpdated = { type: 'RuleUpdated'; data: RuleDefinition };
@@ -55,7 +60,11 @@ export type RuleDeleted = { type: 'RuleDeleted'; data: { ruleId: string } };
 
 export type ControlPlaneEvent =
   | GroupRegistered
+  | GroupUpdated
+  | GroupDeleted
   | RocketmqInstanceRegistered
+  | RocketmqInstanceUpdated
+  | RocketmqInstanceDeleted
   | RuleCreated
   | RuleUpdated
   | RuleEnabled
@@ -65,7 +74,11 @@ export type ControlPlaneEventType = ControlPlaneEvent['type'];
 
 const TYPES: Record<ControlPlaneEventType, true> = {
   GroupRegistered: true,
+  GroupUpdated: true,
+  GroupDeleted: true,
   RocketmqInstanceRegistered: true,
+  RocketmqInstanceUpdated: true,
+  RocketmqInstanceDeleted: true,
   RuleCreated: true,
   RuleUpdated: true,
   RuleEnabled: true,

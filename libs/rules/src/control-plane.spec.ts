@@ -141,12 +141,14 @@ describe('creating rules', () => {
   });
 
   it('refuses an unknown group, an unknown instance and another region', () => {
-    expect(refusal(world(), createRule(ruleBody('rule-1', 'GID_unknown'))).code).toBe('GROUP_NOT_FOUND');
+    expect(refusal(world(), createRule(ruleBody('rule-1', 'GID_unknown'))).code).toBe(
+      'SOURCE_GROUP_NOT_FOUND',
+    );
     const otherInstance = {
       target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-9', topic: 'device-status' },
     };
     expect(refusal(world(), createRule(ruleBody('rule-1', 'GID_devices', otherInstance))).code).toBe(
-      'ROCKETMQ_INSTANCE_NOT_FOUND',
+      'TARGET_INSTANCE_NOT_FOUND',
     );
     const far = given(group('GID_devices'), instance('rmq-1', 'eu-west'));
     const error = refusal(far, createRule(ruleBody('rule-1')));

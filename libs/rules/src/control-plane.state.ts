@@ -55,6 +55,28 @@ export function evolveControlPlane(
         ...next,
         groups: { ...state.groups, [event.data.groupId]: { ...event.data, createdAt: at.occurredAt } },
       };
+    case 'GroupUpdated': {
+      const group = state.groups[event.data.groupId];
+      if (!group) return next;
+      return {
+        ...next,
+        groups: { ...state.groups, [group.groupId]: { ...event.data, createdAt: group.createdAt } },
+      };
+    }
+    case 'GroupDeleted': {
+      const { [event.data.groupId]: _deleted, ...groups } = state.groups;
+      return { ...next, groups };
+    }
+    case 'RocketmqInstanceUpdated': {
+      const instance = state.rocketmqInstances[event.data.instanceId];
+      if (!instance) return next;
+      const updated = { ...event.data, createdAt: instance.createdAt };
+      return { ...next, rocketmqInstances: { ...state.rocketmqInstances, [instance.instanceId]: updated } };
+    }
+    case 'RocketmqInstanceDeleted': {
+      const { [event.data.instanceId]: _deleted, ...rocketmqInstances } = state.rocketmqInstances;
+      return { ...next, rocketmqInstances };
+    }
     case 'RocketmqInstanceRegistered':
       return {
         ...next,
@@ -95,6 +117,11 @@ export function evolveControlPlane(
 
 const statusAfter = (type: 'RuleEnabled' | 'RuleDisabled'): RuleStatus =>
   type === 'RuleEnabled' ? 'ENABLED' : 'DISABLED';
+
+/** The rules that send to this RocketMQ instance. */
+export function rulesTargeting(state: ControlPlaneState, instanceId: string): Rule[] {
+  return Object.values(state.rules).filter((rule) => rule.target.instanceId === instanceId);
+}
 
 /** The rule (if any) whose source is this group. At most one exists (SPEC §3, check 3). */
 export function ruleForGroup(state: ControlPlaneState, groupId: string): Rule | undefined {

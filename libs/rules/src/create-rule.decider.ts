@@ -46,7 +46,7 @@ export function checkRulePlacement(
   }
   if (!Object.hasOwn(state.groups, rule.source.groupId)) {
     throw RulesError.of(
-      'GROUP_NOT_FOUND',
+      'SOURCE_GROUP_NOT_FOUND',
       'source.groupId',
       'exists',
       `group ${rule.source.groupId} is not registered`,
@@ -57,7 +57,7 @@ export function checkRulePlacement(
     : undefined;
   if (!instance) {
     throw RulesError.of(
-      'ROCKETMQ_INSTANCE_NOT_FOUND',
+      'TARGET_INSTANCE_NOT_FOUND',
       'target.instanceId',
       'exists',
       `RocketMQ instance ${rule.target.instanceId} is not registered`,

@@ -9,10 +9,14 @@ export type RulesErrorCode =
   | 'RULE_LIMIT_REACHED'
   | 'GROUP_NOT_FOUND'
   | 'ROCKETMQ_INSTANCE_NOT_FOUND'
+  | 'SOURCE_GROUP_NOT_FOUND'
+  | 'TARGET_INSTANCE_NOT_FOUND'
   | 'REGION_MISMATCH'
   | 'GROUP_ALREADY_REGISTERED'
   | 'ROCKETMQ_INSTANCE_ALREADY_REGISTERED'
   | 'RULE_NOT_FOUND'
+  | 'GROUP_IN_USE'
+  | 'ROCKETMQ_INSTANCE_IN_USE'
   | 'RULE_VERSION_MISMATCH';
 
 /** A refused command. Nothing was written. `violations` name each field and the rule it broke. */

@@ -1,0 +1,123 @@
+import type {
+  ControlPlaneContext,
+  DeleteRocketmqInstance,
+  RegisterRocketmqInstance,
+  UpdateRocketmqInstance,
+} from './control-plane.commands.js';
+import type {
+  RocketmqCredentials,
+  RocketmqInstanceData,
+  RocketmqInstanceDeleted,
+  RocketmqInstanceRegistered,
+  RocketmqInstanceUpdated,
+} from './control-plane.events.js';
+import { rulesTargeting, type ControlPlaneState, type RocketmqInstance } from './control-plane.state.js';
+import { ENDPOINTS_PATTERN, REGION_PATTERN, ROCKETMQ_INSTANCE_ID_PATTERN } from './identifiers.js';
+import { RulesError } from './rules.errors.js';
+import { FieldChecker, isObject } from './validation.js';
+
+const FIELDS = ['instanceId', 'region', 'endpoints', 'namespace', 'accessKey', 'secretKey', 'tls'] as const;
+
+/**
+ * The instance a body describes. The secret key is only checked for presence here: the app has encrypted it
+ * into `credentials` before the command was built, and only that ciphertext reaches an event.
+ */
+function parseInstance(input: unknown, credentials: RocketmqCredentials | undefined, pathId?: string) {
+  if (!isObject(input))
+    throw RulesError.of('VALIDATION_FAILED', '', 'type', 'the body must be a JSON object');
+  const check = new FieldChecker();
+  check.noUnknownFields(input, FIELDS);
+  const instanceId = pathId ?? check.string(input, 'instanceId');
+  if (pathId !== undefined && input['instanceId'] !== undefined && input['instanceId'] !== pathId) {
+    check.fail('instanceId', 'immutable', `the instance ID never changes (${pathId})`);
+  }
+  check.pattern(instanceId, 'instanceId', ROCKETMQ_INSTANCE_ID_PATTERN, '3–64 characters of [A-Za-z0-9_-]');
+  const region = check.string(input, 'region');
+  check.pattern(region, 'region', REGION_PATTERN, '1–64 characters of [A-Za-z0-9_-]');
+  const endpoints = check.string(input, 'endpoints');
+  check.pattern(endpoints, 'endpoints', ENDPOINTS_PATTERN, 'the gRPC proxy address host:port');
+  const namespace = check.string(input, 'namespace', 'namespace', true) ?? '';
+  check.maxLength(namespace, 'namespace', 64);
+  const accessKey = check.string(input, 'accessKey', 'accessKey', true);
+  const secretKey = check.string(input, 'secretKey', 'secretKey', true);
+  if ((accessKey === undefined) !== (secretKey === undefined)) {
+    const missing = accessKey === undefined ? 'accessKey' : 'secretKey';
+    check.fail(missing, 'required', 'accessKey and secretKey go together: give both or neither');
+  }
+  const tls = check.boolean(input, 'tls') ?? false;
+  if (check.violations.length > 0 || !instanceId || !region || !endpoints) {
+    throw new RulesError('VALIDATION_FAILED', check.violations);
+  }
+  const data: RocketmqInstanceData = { instanceId, region, endpoints, namespace, tls };
+  return { data, credentials: accessKey !== undefined ? credentials : undefined };
+}
+
+export function registerRocketmqInstance(
+  command: RegisterRocketmqInstance,
+  state: ControlPlaneState,
+): RocketmqInstanceRegistered[] {
+  const { data, credentials } = parseInstance(command.data.input, command.data.credentials);
+  if (Object.hasOwn(state.rocketmqInstances, data.instanceId)) {
+    throw RulesError.of(
+      'ROCKETMQ_INSTANCE_ALREADY_REGISTERED',
+      'instanceId',
+      'unique',
+      `RocketMQ instance ${data.instanceId} is already registered`,
+    );
+  }
+  return [{ type: 'RocketmqInstanceRegistered', data: { ...data, ...(credentials && { credentials }) } }];
+}
+
+/** Endpoints, namespace, TLS and region may change; credentials left out of the body are kept. */
+export function updateRocketmqInstance(
+  command: UpdateRocketmqInstance,
+  state: ControlPlaneState,
+  context: ControlPlaneContext,
+): RocketmqInstanceUpdated[] {
+  const current = existingInstance(state, command.data.instanceId);
+  const parsed = parseInstance(command.data.input, command.data.credentials, current.instanceId);
+  const users = rulesTargeting(state, current.instanceId);
+  if (parsed.data.region !== context.region && users.length > 0) {
+    throw RulesError.of(
+      'REGION_MISMATCH',
+      'region',
+      'same-region',
+      `rules ${users.map((rule) => rule.ruleId).join(', ')} send to ${current.instanceId}; it must stay in region ${context.region}`,
+    );
+  }
+  const credentials = parsed.credentials ?? current.credentials;
+  return [{ type: 'RocketmqInstanceUpdated', data: { ...parsed.data, ...(credentials && { credentials }) } }];
+}
+
+export function deleteRocketmqInstance(
+  command: DeleteRocketmqInstance,
+  state: ControlPlaneState,
+): RocketmqInstanceDeleted[] {
+  const current = existingInstance(state, command.data.instanceId);
+  const users = rulesTargeting(state, current.instanceId);
+  if (users.length > 0) {
+    const names = users.map((rule) => rule.ruleId).join(', ');
+    throw RulesError.of(
+      'ROCKETMQ_INSTANCE_IN_USE',
+      'instanceId',
+      'unused',
+      `RocketMQ instance ${current.instanceId} is the target of rules ${names}: delete or retarget them first`,
+    );
+  }
+  return [{ type: 'RocketmqInstanceDeleted', data: { instanceId: current.instanceId } }];
+}
+
+function existingInstance(state: ControlPlaneState, instanceId: string): RocketmqInstance {
+  const instance = Object.hasOwn(state.rocketmqInstances, instanceId)
+    ? state.rocketmqInstances[instanceId]
+    : undefined;
+  if (!instance) {
+    throw RulesError.of(
+      'ROCKETMQ_INSTANCE_NOT_FOUND',
+      'instanceId',
+      'exists',
+      `RocketMQ instance ${instanceId} is not registered`,
+    );
+  }
+  return instance;
+}
