@@ -16,8 +16,8 @@ import { HealthHttpController } from './health/health.http.controller.js';
 import { PeerStatus } from './health/peer-status.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { ListRulesHttpController } from './list-rules/list-rules.http.controller.js';
-import { RegisterGroupHttpController } from './register-group/register-group.http.controller.js';
-import { RegisterRocketmqInstanceHttpController } from './register-rocketmq-instance/register-rocketmq-instance.http.controller.js';
+import { GroupsHttpController } from './groups/groups.http.controller.js';
+import { RocketmqInstancesHttpController } from './rocketmq-instances/rocketmq-instances.http.controller.js';
 import { StatusBusController } from './status.bus.controller.js';
 
 @Module({})
@@ -28,8 +28,8 @@ export class RuleManagerModule {
       module: RuleManagerModule,
       imports: [CqrsModule.forRoot()],
       controllers: [
-        RegisterGroupHttpController,
-        RegisterRocketmqInstanceHttpController,
+        GroupsHttpController,
+        RocketmqInstancesHttpController,
         CreateRuleHttpController,
         EditRuleHttpController,
         ChangeRuleStatusHttpController,

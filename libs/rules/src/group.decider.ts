@@ -56,7 +56,8 @@ export function deleteGroup(command: DeleteGroup, state: ControlPlaneState): Gro
   return [{ type: 'GroupDeleted', data: { groupId: current.groupId } }];
 }
 
-function existingGroup(state: ControlPlaneState, groupId: string): Group {
+/** The group, or a GROUP_NOT_FOUND refusal. */
+export function existingGroup(state: ControlPlaneState, groupId: string): Group {
   const group = Object.hasOwn(state.groups, groupId) ? state.groups[groupId] : undefined;
   if (!group)
     throw RulesError.of('GROUP_NOT_FOUND', 'groupId', 'exists', `group ${groupId} is not registered`);

@@ -107,7 +107,8 @@ export function deleteRocketmqInstance(
   return [{ type: 'RocketmqInstanceDeleted', data: { instanceId: current.instanceId } }];
 }
 
-function existingInstance(state: ControlPlaneState, instanceId: string): RocketmqInstance {
+/** The RocketMQ instance, or a ROCKETMQ_INSTANCE_NOT_FOUND refusal. */
+export function existingInstance(state: ControlPlaneState, instanceId: string): RocketmqInstance {
   const instance = Object.hasOwn(state.rocketmqInstances, instanceId)
     ? state.rocketmqInstances[instanceId]
     : undefined;

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import { RulesError } from '#libs/rules';
+import { existingRule } from '#libs/rules';
 import { ReadControlPlane } from '../control-plane/read-control-plane.query.js';
 import { ruleRepresentation } from '../http/representations.js';
 
@@ -12,8 +12,7 @@ export class GetRuleHttpController {
   @Get(':ruleId')
   async get(@Param('ruleId') ruleId: string, @Res({ passthrough: true }) response: Response) {
     const state = await this.queryBus.execute(new ReadControlPlane());
-    const rule = Object.hasOwn(state.rules, ruleId) ? state.rules[ruleId] : undefined;
-    if (!rule) throw RulesError.of('RULE_NOT_FOUND', 'ruleId', 'exists', `rule ${ruleId} does not exist`);
+    const rule = existingRule(state, ruleId);
     response.setHeader('ETag', `"${rule.version}"`);
     return ruleRepresentation(rule);
   }

@@ -1,0 +1,81 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { Request, Response } from 'express';
+import { CredentialsCipher } from '#libs/platform';
+import { existingInstance, type ControlPlaneCommand, type RocketmqInstanceRegistered } from '#libs/rules';
+import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
+import { ReadControlPlane } from '../control-plane/read-control-plane.query.js';
+import { rocketmqInstanceRepresentation } from '../http/representations.js';
+import { requestContext } from '../http/request-context.js';
+
+/** The RocketMQ destinations rules may send to. The secret key is write-only. */
+@Controller('api/v1/rocketmq-instances')
+export class RocketmqInstancesHttpController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+    @Inject(CredentialsCipher) private readonly cipher: CredentialsCipher,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async register(
+    @Body() body: unknown,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const command: ControlPlaneCommand = {
+      type: 'RegisterRocketmqInstance',
+      data: { input: body, ...this.sealCredentials(body) },
+    };
+    const { events, state } = await this.change(command, request);
+    const instanceId = (events[0] as RocketmqInstanceRegistered).data.instanceId;
+    response.location(`/api/v1/rocketmq-instances/${encodeURIComponent(instanceId)}`);
+    return rocketmqInstanceRepresentation(state.rocketmqInstances[instanceId]!);
+  }
+
+  @Get()
+  async list() {
+    const state = await this.queryBus.execute(new ReadControlPlane());
+    const items = Object.values(state.rocketmqInstances)
+      .sort((a, b) => a.instanceId.localeCompare(b.instanceId))
+      .map(rocketmqInstanceRepresentation);
+    return { items, total: items.length };
+  }
+
+  @Get(':instanceId')
+  async get(@Param('instanceId') instanceId: string) {
+    return rocketmqInstanceRepresentation(
+      existingInstance(await this.queryBus.execute(new ReadControlPlane()), instanceId),
+    );
+  }
+
+  /** Endpoints, namespace, region, TLS; `accessKey` + `secretKey` replace the credentials, absent keeps them. */
+  @Put(':instanceId')
+  async update(@Param('instanceId') instanceId: string, @Body() body: unknown, @Req() request: Request) {
+    const command: ControlPlaneCommand = {
+      type: 'UpdateRocketmqInstance',
+      data: { instanceId, input: body, ...this.sealCredentials(body) },
+    };
+    const { state } = await this.change(command, request);
+    return rocketmqInstanceRepresentation(existingInstance(state, instanceId));
+  }
+
+  /** 409 while rules send to it, naming them. */
+  @Delete(':instanceId')
+  @HttpCode(204)
+  async delete(@Param('instanceId') instanceId: string, @Req() request: Request) {
+    await this.change({ type: 'DeleteRocketmqInstance', data: { instanceId } }, request);
+  }
+
+  private change(command: ControlPlaneCommand, request: Request) {
+    return this.commandBus.execute(new ChangeControlPlane(command, requestContext(request)));
+  }
+
+  /** The secret key is encrypted here, at the edge: no event, log line or response ever holds it in clear. */
+  private sealCredentials(body: unknown) {
+    const { accessKey, secretKey } = (body ?? {}) as { accessKey?: unknown; secretKey?: unknown };
+    if (typeof accessKey !== 'string' || typeof secretKey !== 'string') return {};
+    return { credentials: { accessKey, secretKeyCiphertext: this.cipher.encrypt(secretKey) } };
+  }
+}
