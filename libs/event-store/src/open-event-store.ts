@@ -7,12 +7,20 @@ export type OpenEventStoreOptions = SqliteEventStoreOptions &
 
 /**
  * Opens the store named by `url`:
- * - `postgres://…` or `postgresql://…`: PostgreSQL (`schema`, `poolSize`… from `options`);
+ * - `postgres://…` or `postgresql://…`: PostgreSQL (`?schema=name` or `options.schema`, `poolSize`… from `options`);
  * - `sqlite:<path>` (also `sqlite://<path>`) or a plain file path: SQLite, file and folders created if missing.
  */
 export async function openEventStore(url: string, options: OpenEventStoreOptions = {}): Promise<EventStore> {
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    return PostgresEventStore.connect({ ...options, connectionString: url });
+    // `?schema=name` keeps several deployments (or test runs) apart in one database.
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema') ?? undefined;
+    parsed.searchParams.delete('schema');
+    return PostgresEventStore.connect({
+      ...options,
+      ...(schema && { schema }),
+      connectionString: parsed.toString(),
+    });
   }
   if (/^sqlite:/i.test(url)) {
     return SqliteEventStore.open(sqlitePath(url), options);

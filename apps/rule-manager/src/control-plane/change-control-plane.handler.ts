@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WrongExpectedVersionError, type NewEvent } from '#libs/event-store';
@@ -7,8 +8,11 @@ import { decideControlPlane, type ControlPlaneContext } from '#libs/rules';
 import { ChangeControlPlane, type ControlPlaneChange } from './change-control-plane.command.js';
 import { ControlPlaneRepository, foldControlPlane } from './control-plane.repository.js';
 
-/** Concurrent writers re-decide against the fresh state; a few rounds settle any realistic contention. */
-const MAX_ATTEMPTS = 20;
+/**
+ * Another process's append is the only reason to retry, and each one means that process made progress, so
+ * retrying cannot livelock; the bound only stops a runaway.
+ */
+const MAX_ATTEMPTS = 1000;
 
 /**
  * Every control plane change: load the stream, decide, append at the version the decision was made on. A
@@ -30,7 +34,16 @@ export class ChangeControlPlaneHandler implements ICommandHandler<ChangeControlP
     };
   }
 
-  async execute({ command, context }: ChangeControlPlane): Promise<ControlPlaneChange> {
+  /** Changes made by this process are decided one at a time; other processes are kept apart by the version. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  execute(change: ChangeControlPlane): Promise<ControlPlaneChange> {
+    const run = this.queue.then(() => this.decideAndAppend(change));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async decideAndAppend({ command, context }: ChangeControlPlane): Promise<ControlPlaneChange> {
     for (let attempt = 1; ; attempt++) {
       const state = await this.repository.load();
       const events = decideControlPlane(command, state, this.context);
@@ -45,7 +58,10 @@ export class ChangeControlPlaneHandler implements ICommandHandler<ChangeControlP
         const expected = state.version === 0 ? 'no_stream' : state.version;
         await this.repository.store.append(this.repository.stream, newEvents, expected);
       } catch (error) {
-        if (error instanceof WrongExpectedVersionError && attempt < MAX_ATTEMPTS) continue;
+        if (error instanceof WrongExpectedVersionError && attempt < MAX_ATTEMPTS) {
+          await sleep(Math.random() * Math.min(50, attempt * 2)); // spread the retries of the two sides
+          continue;
+        }
         throw error;
       }
       const stored = newEvents.map((event, i) => ({
