@@ -15,6 +15,7 @@ import { GetRuleHttpController } from './get-rule/get-rule.http.controller.js';
 import { HealthHttpController } from './health/health.http.controller.js';
 import { PeerStatus } from './health/peer-status.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
+import { RuleHistoryHttpController } from './rule-history/rule-history.http.controller.js';
 import { ListRulesHttpController } from './list-rules/list-rules.http.controller.js';
 import { GroupsHttpController } from './groups/groups.http.controller.js';
 import { RocketmqInstancesHttpController } from './rocketmq-instances/rocketmq-instances.http.controller.js';
@@ -34,6 +35,7 @@ export class RuleManagerModule {
         EditRuleHttpController,
         ChangeRuleStatusHttpController,
         DeleteRuleHttpController,
+        RuleHistoryHttpController,
         ListRulesHttpController,
         GetRuleHttpController,
         HealthHttpController,

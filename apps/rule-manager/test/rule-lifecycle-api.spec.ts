@@ -70,4 +70,24 @@ describe('rule lifecycle over HTTP', () => {
     const refused = await api.call('DELETE', '/api/v1/rules/life', undefined, { 'if-match': 'yesterday' });
     expect(refused.body).toMatchObject({ status: 400, errors: [{ field: 'If-Match', rule: 'format' }] });
   });
+
+  it('shows the history of both lives of the rule ID, with actor, correlation ID and changes', async () => {
+    const history = await api.call('GET', '/api/v1/rules/life/history', undefined, {
+      'x-correlation-id': 'ignored-on-get',
+    });
+    expect(history.body['items'].map((e: { type: string }) => e.type)).toEqual([
+      'RuleCreated',
+      'RuleUpdated',
+      'RuleDisabled',
+      'RuleEnabled',
+      'RuleDeleted',
+      'RuleCreated',
+    ]);
+    expect(history.body['items'][1]).toMatchObject({
+      actor: 'ops',
+      changes: { 'source.groupId': { before: 'GID_api', after: 'GID_api2' } },
+    });
+    expect(history.body['items'][1]['correlationId']).toMatch(/^[\w.:-]+$/);
+    expect((await api.call('GET', '/api/v1/rules/never/history')).status).toBe(404);
+  });
 });

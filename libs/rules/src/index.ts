@@ -9,3 +9,4 @@ export { existingInstance } from './rocketmq-instance.decider.js';
 export * from './identifiers.js';
 export * from './rules.errors.js';
 export type { Violation } from './validation.js';
+export * from './rule-history.js';

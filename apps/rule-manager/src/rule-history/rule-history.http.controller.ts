@@ -1,0 +1,27 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { isControlPlaneEvent, ruleHistory, RulesError, type AuditedEvent } from '#libs/rules';
+import { ControlPlaneRepository } from '../control-plane/control-plane.repository.js';
+
+@Controller('api/v1/rules')
+export class RuleHistoryHttpController {
+  constructor(private readonly repository: ControlPlaneRepository) {}
+
+  /** Every event of the rule (both lives of a reused rule ID) with actor, time, correlation ID and changes. */
+  @Get(':ruleId/history')
+  async history(@Param('ruleId') ruleId: string) {
+    const stored = await this.repository.store.readStream(this.repository.stream);
+    const audited: AuditedEvent[] = stored.filter(isControlPlaneEvent).map((event) => ({
+      event,
+      at: { streamVersion: event.version, occurredAt: event.metadata.occurredAt },
+      actor: event.metadata.actor,
+      ...(event.metadata.correlationId !== undefined && { correlationId: event.metadata.correlationId }),
+    }));
+    const entries = ruleHistory(audited, ruleId);
+    if (entries.length === 0)
+      throw RulesError.of('RULE_NOT_FOUND', 'ruleId', 'exists', `rule ${ruleId} never existed`);
+    return {
+      ruleId,
+      items: entries.map((entry) => ({ ...entry, occurredAt: new Date(entry.occurredAt).toISOString() })),
+    };
+  }
+}
