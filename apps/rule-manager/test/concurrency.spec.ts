@@ -66,7 +66,7 @@ describe.each(Object.keys(stores))('concurrent rule creation on %s', (kind) => {
 
   const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
   const storedRules = async () =>
-    (await instances[0]!.call('GET', '/api/v1/rules')).body['items'] as { ruleId: string }[];
+    (await instances[0]!.call('GET', '/api/v1/rules?pageSize=100')).body['items'] as { ruleId: string }[];
 
   it('lets exactly one of 50 rules for the same group through', async () => {
     const statuses = await fire(

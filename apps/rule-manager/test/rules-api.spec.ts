@@ -32,7 +32,12 @@ describe('rules API', () => {
     expect(created.etag).toBe('"4"');
     expect(created.body).toMatchObject({ ...rule('rule-a'), description: 'to the backend', version: 4 });
     expect(created.body['createdAt']).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect((await call('GET', '/api/v1/rules')).body).toEqual({ items: [created.body], total: 1 });
+    expect((await call('GET', '/api/v1/rules')).body).toEqual({
+      items: [created.body],
+      total: 1,
+      page: 1,
+      pageSize: 20,
+    });
     expect((await call('GET', '/api/v1/rules/rule-a')).body).toEqual(created.body);
   });
 
@@ -103,5 +108,25 @@ describe('rules API', () => {
     expect(JSON.stringify(created.body)).not.toContain('very-secret-value');
     const stored = await store.readAll(0, { limit: 1000 });
     expect(JSON.stringify(stored)).not.toContain('very-secret-value');
+  });
+
+  it('filters the list by group, status and instance, and pages it', async () => {
+    const all = await call('GET', '/api/v1/rules');
+    expect(all.body['total']).toBe(2);
+    const byGroup = await call('GET', '/api/v1/rules?groupId=GID_api2');
+    expect(byGroup.body['items'].map((r: { ruleId: string }) => r.ruleId)).toEqual(['t'.repeat(64)]);
+    expect((await call('GET', '/api/v1/rules?status=DISABLED')).body['total']).toBe(0);
+    expect((await call('GET', '/api/v1/rules?instanceId=rmq-api')).body['total']).toBe(2);
+    const second = await call('GET', '/api/v1/rules?page=2&pageSize=1');
+    expect(second.body).toMatchObject({
+      total: 2,
+      page: 2,
+      pageSize: 1,
+      items: [{ ruleId: 't'.repeat(64) }],
+    });
+    expect((await call('GET', '/api/v1/rules?pageSize=500')).body).toMatchObject({
+      status: 400,
+      errors: [{ field: 'pageSize', rule: 'range' }],
+    });
   });
 });

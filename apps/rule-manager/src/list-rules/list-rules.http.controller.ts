@@ -1,18 +1,56 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { RulesError, type Rule } from '#libs/rules';
 import { ReadControlPlane } from '../control-plane/read-control-plane.query.js';
 import { ruleRepresentation } from '../http/representations.js';
+
+interface ListRulesQuery {
+  groupId?: string;
+  status?: string;
+  instanceId?: string;
+  page?: string;
+  pageSize?: string;
+}
+
+/** `page` from 1, `pageSize` 1–100 (default 20), as the original console pages its rule list. */
+function paging(query: ListRulesQuery): { page: number; pageSize: number } {
+  const number = (name: 'page' | 'pageSize', fallback: number, max: number) => {
+    const text = query[name];
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < 1 || value > max) {
+      throw RulesError.of(
+        'VALIDATION_FAILED',
+        name,
+        'range',
+        `${name} must be a whole number from 1 to ${max}`,
+      );
+    }
+    return value;
+  };
+  return { page: number('page', 1, Number.MAX_SAFE_INTEGER), pageSize: number('pageSize', 20, 100) };
+}
 
 @Controller('api/v1/rules')
 export class ListRulesHttpController {
   constructor(private readonly queryBus: QueryBus) {}
 
+  /** Filters by source group, status and target instance; sorted by rule ID. */
   @Get()
-  async list() {
+  async list(@Query() query: ListRulesQuery) {
+    const { page, pageSize } = paging(query);
+    if (query.status !== undefined && !['ENABLED', 'DISABLED'].includes(query.status)) {
+      throw RulesError.of('VALIDATION_FAILED', 'status', 'enum', 'status must be ENABLED or DISABLED');
+    }
     const state = await this.queryBus.execute(new ReadControlPlane());
-    const items = Object.values(state.rules)
-      .sort((a, b) => a.ruleId.localeCompare(b.ruleId))
-      .map(ruleRepresentation);
-    return { items, total: items.length };
+    const matches = (rule: Rule) =>
+      (query.groupId === undefined || rule.source.groupId === query.groupId) &&
+      (query.status === undefined || rule.status === query.status) &&
+      (query.instanceId === undefined || rule.target.instanceId === query.instanceId);
+    const rules = Object.values(state.rules)
+      .filter(matches)
+      .sort((a, b) => a.ruleId.localeCompare(b.ruleId));
+    const items = rules.slice((page - 1) * pageSize, page * pageSize).map(ruleRepresentation);
+    return { items, total: rules.length, page, pageSize };
   }
 }
