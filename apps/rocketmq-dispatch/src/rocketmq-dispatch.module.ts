@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { PresenceForwarder } from './forwarding/presence-forwarder.js';
-import { RocketmqPublisher } from './rocketmq/rocketmq.publisher.js';
+import { RocketmqProducersProvider } from '#libs/rocketmq';
 import { StatusBusController } from './status.bus.controller.js';
 
 @Module({})
@@ -15,7 +15,7 @@ export class RocketmqDispatchModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: EVENT_STORE, useValue: store },
         { provide: CredentialsCipher, useValue: CredentialsCipher.fromConfig(config) },
-        RocketmqPublisher,
+        RocketmqProducersProvider,
         PresenceForwarder,
       ],
     };

@@ -2,10 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '#libs/event-store';
+import { RocketmqProducersProvider } from '#libs/rocketmq';
 import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type ApiToken, type AppConfig } from '#libs/platform';
 import { API_TOKENS, ApiTokenGuard } from './access/api-token.guard.js';
 import { ChangeControlPlaneHandler } from './control-plane/change-control-plane.handler.js';
 import { ControlPlaneRepository } from './control-plane/control-plane.repository.js';
+import { TOPIC_CHECKER } from './control-plane/target-topic.check.js';
 import { ReadControlPlaneHandler } from './control-plane/read-control-plane.query.js';
 import { ChangeRuleStatusHttpController } from './change-rule-status/change-rule-status.http.controller.js';
 import { DeleteRuleHttpController } from './delete-rule/delete-rule.http.controller.js';
@@ -49,6 +51,8 @@ export class RuleManagerModule {
         { provide: APP_GUARD, useClass: ApiTokenGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         ControlPlaneRepository,
+        RocketmqProducersProvider,
+        { provide: TOPIC_CHECKER, useExisting: RocketmqProducersProvider },
         ChangeControlPlaneHandler,
         ReadControlPlaneHandler,
         PeerStatus,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ruleBody, startRuleManager } from './support/rule-manager-harness.js';
+import { UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
 
 /**
  * The uniqueness rules hold under concurrency: parallel requests split over two rule-manager instances sharing
@@ -46,7 +47,7 @@ describe.each(Object.keys(stores))('concurrent rule creation on %s', (kind) => {
     await first!.call('POST', '/api/v1/rocketmq-instances', {
       instanceId: 'rmq-api',
       region: 'local',
-      endpoints: '127.0.0.1:8081',
+      endpoints: UNREACHABLE_ROCKETMQ,
     });
     for (let i = 0; i < 160; i++) await first!.call('POST', '/api/v1/groups', { groupId: `GID_group_${i}` });
   }, 120_000);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ruleBody, startRuleManager } from './support/rule-manager-harness.js';
+import { UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
 
 /** Groups and RocketMQ instances over HTTP: list, get, update, delete, and 409 while a rule uses them. */
 let api: Awaited<ReturnType<typeof startRuleManager>>;
@@ -11,14 +12,14 @@ beforeAll(async () => {
   await api.call('POST', '/api/v1/rocketmq-instances', {
     instanceId: 'rmq-api',
     region: 'local',
-    endpoints: '127.0.0.1:8081',
+    endpoints: UNREACHABLE_ROCKETMQ,
     accessKey: 'AK1',
     secretKey: 'first-secret-value',
   });
   await api.call('POST', '/api/v1/rocketmq-instances', {
     instanceId: 'rmq-spare',
     region: 'local',
-    endpoints: '127.0.0.1:8081',
+    endpoints: UNREACHABLE_ROCKETMQ,
   });
   await api.call('POST', '/api/v1/rules', ruleBody('uses-them'));
 });

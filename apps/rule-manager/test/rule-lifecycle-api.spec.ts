@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ruleBody, startRuleManager } from './support/rule-manager-harness.js';
+import { UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
 
 /** Editing, enabling, disabling and deleting rules over HTTP, with optimistic concurrency (ETag / If-Match). */
 let api: Awaited<ReturnType<typeof startRuleManager>>;
@@ -10,7 +11,7 @@ beforeAll(async () => {
   await api.call('POST', '/api/v1/rocketmq-instances', {
     instanceId: 'rmq-api',
     region: 'local',
-    endpoints: '127.0.0.1:8081',
+    endpoints: UNREACHABLE_ROCKETMQ,
   });
   await api.call('POST', '/api/v1/rules', ruleBody('life'));
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ruleBody as rule, startRuleManager } from './support/rule-manager-harness.js';
+import { UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
 
 /** The rules API over HTTP against a real SQLite event store: formats, checks, problem details, nothing written. */
 let api: Awaited<ReturnType<typeof startRuleManager>>;
@@ -14,7 +15,7 @@ beforeAll(async () => {
   await call('POST', '/api/v1/rocketmq-instances', {
     instanceId: 'rmq-api',
     region: 'local',
-    endpoints: '127.0.0.1:8081',
+    endpoints: UNREACHABLE_ROCKETMQ,
   });
 });
 
@@ -32,13 +33,16 @@ describe('rules API', () => {
     expect(created.etag).toBe('"4"');
     expect(created.body).toMatchObject({ ...rule('rule-a'), description: 'to the backend', version: 4 });
     expect(created.body['createdAt']).toMatch(/^\d{4}-\d\d-\d\dT/);
+    // nothing listens at the instance's endpoints: the rule is kept, with a warning that its topic was not checked
+    const { warnings, ...stored } = created.body;
+    expect(warnings).toEqual([expect.stringContaining('topic status-topic was not checked')]);
     expect((await call('GET', '/api/v1/rules')).body).toEqual({
-      items: [created.body],
+      items: [stored],
       total: 1,
       page: 1,
       pageSize: 20,
     });
-    expect((await call('GET', '/api/v1/rules/rule-a')).body).toEqual(created.body);
+    expect((await call('GET', '/api/v1/rules/rule-a')).body).toEqual(stored);
   });
 
   it('answers a broken body with a problem naming each field and rule, and writes nothing', async () => {
@@ -99,7 +103,7 @@ describe('rules API', () => {
     const created = await call('POST', '/api/v1/rocketmq-instances', {
       instanceId: 'rmq-secret',
       region: 'local',
-      endpoints: '127.0.0.1:8081',
+      endpoints: UNREACHABLE_ROCKETMQ,
       accessKey: 'AK123',
       secretKey: 'very-secret-value',
     });

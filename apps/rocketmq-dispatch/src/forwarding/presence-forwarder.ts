@@ -12,7 +12,7 @@ import {
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { CLIENT_STREAM_PREFIX, isPresenceEventType, type PresenceEventData } from '#libs/presence';
 import { controlPlaneStream } from '#libs/rules';
-import { RocketmqPublisher } from '../rocketmq/rocketmq.publisher.js';
+import { RocketmqProducersProvider } from '#libs/rocketmq';
 import { rulesAsOf, type RulesAsOfPosition } from './rules-as-of-position.js';
 
 const SUBSCRIPTION = 'rocketmq-dispatch';
@@ -36,7 +36,7 @@ export class PresenceForwarder {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly publisher: RocketmqPublisher,
+    private readonly publisher: RocketmqProducersProvider,
   ) {}
 
   async start(): Promise<void> {

@@ -11,6 +11,8 @@ export interface ControlPlaneChange {
   events: ControlPlaneEvent[];
   /** The state after the change, folded with the events as stored (versions, times). */
   state: ControlPlaneState;
+  /** Things the caller should know although the change was made (a target topic that could not be checked). */
+  warnings: string[];
 }
 
 export class ChangeControlPlane extends Command<ControlPlaneChange> {

@@ -6,6 +6,7 @@ import { WrongExpectedVersionError, type NewEvent } from '#libs/event-store';
 import { APP_CONFIG, type AppConfig } from '#libs/platform';
 import { decideControlPlane, type ControlPlaneContext } from '#libs/rules';
 import { ChangeControlPlane, type ControlPlaneChange } from './change-control-plane.command.js';
+import { checkTargetTopics, TOPIC_CHECKER, type TopicChecker } from './target-topic.check.js';
 import { ControlPlaneRepository, foldControlPlane } from './control-plane.repository.js';
 
 /**
@@ -25,6 +26,7 @@ export class ChangeControlPlaneHandler implements ICommandHandler<ChangeControlP
 
   constructor(
     private readonly repository: ControlPlaneRepository,
+    @Inject(TOPIC_CHECKER) private readonly topics: TopicChecker,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.context = {
@@ -47,6 +49,7 @@ export class ChangeControlPlaneHandler implements ICommandHandler<ChangeControlP
     for (let attempt = 1; ; attempt++) {
       const state = await this.repository.load();
       const events = decideControlPlane(command, state, this.context);
+      const warnings = await checkTargetTopics(this.topics, events, state);
       const occurredAt = Date.now();
       const newEvents: NewEvent[] = events.map((event) => ({
         eventId: randomUUID(),
@@ -70,7 +73,7 @@ export class ChangeControlPlaneHandler implements ICommandHandler<ChangeControlP
         stream: this.repository.stream,
         version: state.version + i + 1,
       }));
-      return { events, state: foldControlPlane(stored, state) };
+      return { events, state: foldControlPlane(stored, state), warnings };
     }
   }
 }

@@ -17,12 +17,12 @@ export class CreateRuleHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { events, state } = await this.commandBus.execute(
+    const { events, state, warnings } = await this.commandBus.execute(
       new ChangeControlPlane({ type: 'CreateRule', data: { input: body } }, requestContext(request)),
     );
     const ruleId = (events[0] as RuleCreated).data.ruleId;
     const rule = state.rules[ruleId]!;
     response.location(`/api/v1/rules/${encodeURIComponent(ruleId)}`).setHeader('ETag', `"${rule.version}"`);
-    return ruleRepresentation(rule);
+    return { ...ruleRepresentation(rule), ...(warnings.length > 0 && { warnings }) };
   }
 }

@@ -21,11 +21,11 @@ export class EditRuleHttpController {
   ) {
     const version = expectedVersion(ifMatch);
     const data = { ruleId, input: body, ...(version !== undefined && { expectedVersion: version }) };
-    const { state } = await this.commandBus.execute(
+    const { state, warnings } = await this.commandBus.execute(
       new ChangeControlPlane({ type: 'UpdateRule', data }, requestContext(request)),
     );
     const rule = state.rules[ruleId]!;
     response.setHeader('ETag', `"${rule.version}"`);
-    return ruleRepresentation(rule);
+    return { ...ruleRepresentation(rule), ...(warnings.length > 0 && { warnings }) };
   }
 }

@@ -7,6 +7,9 @@ import { openEventStore, type EventStore } from '#libs/event-store';
 import { loadConfig } from '#libs/platform';
 import { RuleManagerModule } from '../../src/rule-manager.module.js';
 
+/** Nothing listens there: rules targeting it are accepted with a "topic not checked" warning, at once. */
+export const UNREACHABLE_ROCKETMQ = '127.0.0.1:9';
+
 export const ADMIN_SECRET = 'admin-secret-for-tests-0001';
 export const VIEWER_SECRET = 'viewer-secret-for-tests-0001';
 const TEST_TOKENS = `ops:admin:${ADMIN_SECRET},dashboard:viewer:${VIEWER_SECRET}`;

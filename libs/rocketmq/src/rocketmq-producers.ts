@@ -1,12 +1,12 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { Producer } from 'rocketmq-client-nodejs';
+import { NotFoundException, Producer } from 'rocketmq-client-nodejs';
 import type { StatusMessage } from '#libs/notifications';
-import { CredentialsCipher } from '#libs/platform';
 import type { RocketmqInstance } from '#libs/rules';
 
 /** rocketmq-client-nodejs MessageType.FIFO (apache/rocketmq/v2 definition.proto). */
 const FIFO = 2;
 const REQUEST_TIMEOUT_MS = 5_000;
+/** gRPC UNAVAILABLE / DEADLINE_EXCEEDED: the proxy could not be reached. */
+const UNREACHABLE_CODES = new Set([4, 14]);
 
 /** The client keeps topic routes (which message types a topic accepts) protected; this exposes them. */
 class RouteAwareProducer extends Producer {
@@ -14,6 +14,13 @@ class RouteAwareProducer extends Producer {
     return this.getRouteData(topic);
   }
 }
+
+export interface ProducerLog {
+  log(message: string): void;
+  debug(message: string): void;
+}
+
+export type TopicCheck = { exists: true; fifo: boolean } | { exists: false } | { unreachable: string };
 
 interface ProducerEntry {
   /** The instance settings it was made with: a change of endpoints or credentials makes a new producer. */
@@ -26,17 +33,30 @@ interface ProducerEntry {
  * credentials and TLS. Tells FIFO topics apart by their route, because RocketMQ refuses a message group on a
  * normal topic and FIFO topics need one for per-client order.
  */
-@Injectable()
-export class RocketmqPublisher implements OnModuleDestroy {
-  private readonly logger = new Logger('rocketmq');
+export class RocketmqProducers {
   private readonly producers = new Map<string, ProducerEntry>();
 
-  constructor(@Inject(CredentialsCipher) private readonly cipher: CredentialsCipher) {}
+  constructor(
+    private readonly decryptSecret: (ciphertext: string) => string,
+    private readonly logger: ProducerLog,
+  ) {}
 
   async isFifoTopic(instance: RocketmqInstance, topic: string): Promise<boolean> {
-    const producer = await this.producer(instance);
-    const route = await producer.routeOf(topic);
+    const route = await (await this.producer(instance)).routeOf(topic);
     return route.messageQueues.some((queue) => queue.acceptMessageTypesList.includes(FIFO));
+  }
+
+  /** Asks the instance for the topic's route: it exists, it does not, or the instance cannot be reached. */
+  async checkTopic(instance: RocketmqInstance, topic: string): Promise<TopicCheck> {
+    try {
+      return { exists: true, fifo: await this.isFifoTopic(instance, topic) };
+    } catch (error) {
+      if (error instanceof NotFoundException) return { exists: false };
+      const code = (error as { code?: number }).code;
+      if (code !== undefined && UNREACHABLE_CODES.has(code))
+        return { unreachable: String((error as Error).message) };
+      return { unreachable: String(error) };
+    }
   }
 
   /** Sends one message and returns RocketMQ's message ID. */
@@ -53,6 +73,11 @@ export class RocketmqPublisher implements OnModuleDestroy {
     return receipt.messageId;
   }
 
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.producers.values()].map((entry) => this.release(entry)));
+    this.producers.clear();
+  }
+
   private producer(instance: RocketmqInstance): Promise<RouteAwareProducer> {
     const signature = JSON.stringify([
       instance.endpoints,
@@ -62,10 +87,10 @@ export class RocketmqPublisher implements OnModuleDestroy {
     ]);
     const existing = this.producers.get(instance.instanceId);
     if (existing?.signature === signature) return existing.producer;
-    if (existing) void this.shutdown(existing);
+    if (existing) void this.release(existing);
     const producer = this.start(instance);
     this.producers.set(instance.instanceId, { signature, producer });
-    // A producer that failed to start is forgotten, so the next send tries again.
+    // A producer that failed to start is forgotten, so the next use tries again.
     producer.catch(() => {
       if (this.producers.get(instance.instanceId)?.producer === producer)
         this.producers.delete(instance.instanceId);
@@ -79,12 +104,12 @@ export class RocketmqPublisher implements OnModuleDestroy {
       namespace: instance.namespace,
       sslEnabled: instance.tls,
       requestTimeout: REQUEST_TIMEOUT_MS,
-      maxAttempts: 1, // retries are ours: they never give up and keep per-client order
+      maxAttempts: 1, // retries are the caller's: dispatch never gives up and keeps per-client order
       logger: this.clientLogger(instance.instanceId),
       ...(instance.credentials && {
         sessionCredentials: {
           accessKey: instance.credentials.accessKey,
-          accessSecret: this.cipher.decrypt(instance.credentials.secretKeyCiphertext),
+          accessSecret: this.decryptSecret(instance.credentials.secretKeyCiphertext),
         },
       }),
     });
@@ -93,27 +118,18 @@ export class RocketmqPublisher implements OnModuleDestroy {
     return producer;
   }
 
-  /** The client logs every retry at error level; ours are logged once, with context, by the forwarder. */
+  /** The client logs every retry at error level; callers log failures once, with context. */
   private clientLogger(instanceId: string) {
-    const prefix = `[${instanceId}] `;
-    return {
-      info: () => undefined,
-      debug: () => undefined,
-      warn: (...args: unknown[]) => this.logger.debug(prefix + args.map(String).join(' ')),
-      error: (...args: unknown[]) => this.logger.debug(prefix + args.map(String).join(' ')),
-    };
+    const forward = (...args: unknown[]) =>
+      this.logger.debug(`[${instanceId}] ${args.map(String).join(' ')}`);
+    return { info: () => undefined, debug: () => undefined, warn: forward, error: forward };
   }
 
-  private async shutdown(entry: ProducerEntry): Promise<void> {
+  private async release(entry: ProducerEntry): Promise<void> {
     try {
       await (await entry.producer).shutdown();
     } catch {
       // it never started, or RocketMQ is gone: nothing left to release
     }
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await Promise.all([...this.producers.values()].map((entry) => this.shutdown(entry)));
-    this.producers.clear();
   }
 }

@@ -1,0 +1,2 @@
+export * from './rocketmq-producers.js';
+export * from './rocketmq-producers.provider.js';

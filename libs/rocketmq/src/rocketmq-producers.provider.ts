@@ -1,0 +1,15 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { CredentialsCipher } from '#libs/platform';
+import { RocketmqProducers } from './rocketmq-producers.js';
+
+/** The producers of every RocketMQ instance as a Nest provider, shut down with the app. */
+@Injectable()
+export class RocketmqProducersProvider extends RocketmqProducers implements OnModuleDestroy {
+  constructor(@Inject(CredentialsCipher) cipher: CredentialsCipher) {
+    super((ciphertext) => cipher.decrypt(ciphertext), new Logger('rocketmq'));
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.shutdown();
+  }
+}
