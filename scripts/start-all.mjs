@@ -11,7 +11,8 @@ function prefixLines(name, stream, out) {
   stream.on('data', (chunk) => {
     const lines = (rest + chunk).split('\n');
     rest = lines.pop();
-    for (const line of lines) out.write(`[${name}] ${line}\n`);
+    // The apps' own log lines already start with [name]; only foreign lines (crashes) get the prefix.
+    for (const line of lines) out.write(line.startsWith(`[${name}]`) ? `${line}\n` : `[${name}] ${line}\n`);
   });
   stream.on('end', () => rest && out.write(`[${name}] ${rest}\n`));
 }

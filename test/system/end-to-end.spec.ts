@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mqtt, { type MqttClient } from 'mqtt';
 import { E2E_ADMIN_SECRET, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
-import { collectMessages, createTopic } from '../support/rocketmq.js';
+import { collectMessages, createConsumerGroup, createTopic } from '../support/rocketmq.js';
 
 /**
  * The walking skeleton on real parts: three apps as processes, a real RocketMQ, real MQTT clients. One client
@@ -10,6 +10,7 @@ import { collectMessages, createTopic } from '../support/rocketmq.js';
 const TOPIC = `e2e-status-${Date.now()}`;
 const GROUP = 'GID_e2e';
 const OTHER_GROUP = 'GID_other';
+const CONSUMER_GROUP = `e2e-consumer-${Date.now()}`;
 
 let env: Record<string, string>;
 let apps: RunningApp[] = [];
@@ -39,6 +40,7 @@ function connect(clientId: string): Promise<MqttClient> {
 
 beforeAll(async () => {
   await createTopic(TOPIC, { fifo: true });
+  await createConsumerGroup(CONSUMER_GROUP);
   env = await isolatedEnv();
   apps = await Promise.all([
     startApp('rule-manager', env),
@@ -89,7 +91,7 @@ describe('a client status notification, end to end', () => {
     dropped.stream.destroy();
 
     const messages = await collectMessages(TOPIC, {
-      consumerGroup: `e2e-${Date.now()}`,
+      consumerGroup: CONSUMER_GROUP,
       expected: 6,
       timeoutMs: 60_000,
     });
@@ -114,6 +116,19 @@ describe('a client status notification, end to end', () => {
       expect(message.messageGroup).toBe(body['clientId']);
       expect(message.properties).toMatchObject({ ruleId: 'e2e-status', instanceId: 'mqtt-test' });
     }
+    const channels = (client: string) =>
+      new Set(
+        messages.filter((m) => m.body.includes(`@@@${client}"`)).map((m) => JSON.parse(m.body).channelId),
+      );
+    expect([channels('clean').size, channels('dropped').size, channels('stays').size]).toEqual([1, 1, 1]);
+    // Nothing else arrives: no notification for the other group's client, no duplicate.
+    const extra = await collectMessages(TOPIC, {
+      consumerGroup: CONSUMER_GROUP,
+      expected: 1,
+      timeoutMs: 5_000,
+    });
+    expect(extra).toEqual([]);
+
     const dropReason = messages.find((m) => m.tag === 'tcpclean' && m.body.includes('@@@dropped'))!
       .properties['reason'];
     expect(dropReason).toBe('closed by client');
