@@ -6,6 +6,7 @@ import { RocketmqProducersProvider } from '#libs/rocketmq';
 import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type ApiToken, type AppConfig } from '#libs/platform';
 import { API_TOKENS, ApiTokenGuard } from './access/api-token.guard.js';
 import { ChangeControlPlaneHandler } from './control-plane/change-control-plane.handler.js';
+import { ControlPlaneBusController } from './control-plane/control-plane.bus.controller.js';
 import { ControlPlaneRepository } from './control-plane/control-plane.repository.js';
 import { TOPIC_CHECKER } from './control-plane/target-topic.check.js';
 import { ReadControlPlaneHandler } from './control-plane/read-control-plane.query.js';
@@ -42,6 +43,7 @@ export class RuleManagerModule {
         GetRuleHttpController,
         HealthHttpController,
         StatusBusController,
+        ControlPlaneBusController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -36,4 +36,10 @@ export function busClientOptions(busUrl: string, app: BusApp): ClientOptions {
 /** Message patterns, `<app>.<request>`: the contract between apps. */
 export const BUS_PATTERNS = {
   status: (app: BusApp) => `${app}.status`,
+  /** `{ command: { type, data }, actor, correlationId? }` → `{ ok: true, … }` or `{ ok: false, problem }`. */
+  controlPlaneCommand: 'rule-manager.command',
+  /** `{}` → the control plane: rules, groups and RocketMQ instances as the API shows them. */
+  controlPlane: 'rule-manager.control-plane',
+  /** `{ ruleId }` → one rule, or `{ ok: false, problem }`. */
+  rule: 'rule-manager.rule',
 } as const;

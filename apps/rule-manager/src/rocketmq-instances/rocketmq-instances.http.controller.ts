@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { CredentialsCipher } from '#libs/platform';
 import { existingInstance, type ControlPlaneCommand, type RocketmqInstanceRegistered } from '#libs/rules';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
+import { sealCredentials } from '../control-plane/seal-credentials.js';
 import { ReadControlPlane } from '../control-plane/read-control-plane.query.js';
 import { rocketmqInstanceRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
@@ -26,7 +27,7 @@ export class RocketmqInstancesHttpController {
   ) {
     const command: ControlPlaneCommand = {
       type: 'RegisterRocketmqInstance',
-      data: { input: body, ...this.sealCredentials(body) },
+      data: { input: body, ...sealCredentials(this.cipher, body) },
     };
     const { events, state } = await this.change(command, request);
     const instanceId = (events[0] as RocketmqInstanceRegistered).data.instanceId;
@@ -55,7 +56,7 @@ export class RocketmqInstancesHttpController {
   async update(@Param('instanceId') instanceId: string, @Body() body: unknown, @Req() request: Request) {
     const command: ControlPlaneCommand = {
       type: 'UpdateRocketmqInstance',
-      data: { instanceId, input: body, ...this.sealCredentials(body) },
+      data: { instanceId, input: body, ...sealCredentials(this.cipher, body) },
     };
     const { state } = await this.change(command, request);
     return rocketmqInstanceRepresentation(existingInstance(state, instanceId));
@@ -70,12 +71,5 @@ export class RocketmqInstancesHttpController {
 
   private change(command: ControlPlaneCommand, request: Request) {
     return this.commandBus.execute(new ChangeControlPlane(command, requestContext(request)));
-  }
-
-  /** The secret key is encrypted here, at the edge: no event, log line or response ever holds it in clear. */
-  private sealCredentials(body: unknown) {
-    const { accessKey, secretKey } = (body ?? {}) as { accessKey?: unknown; secretKey?: unknown };
-    if (typeof accessKey !== 'string' || typeof secretKey !== 'string') return {};
-    return { credentials: { accessKey, secretKeyCiphertext: this.cipher.encrypt(secretKey) } };
   }
 }

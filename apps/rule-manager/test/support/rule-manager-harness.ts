@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { openEventStore, type EventStore } from '#libs/event-store';
-import { loadConfig } from '#libs/platform';
+import { busServerOptions, loadConfig } from '#libs/platform';
 import { RuleManagerModule } from '../../src/rule-manager.module.js';
 
 /** Nothing listens there: rules targeting it are accepted with a "topic not checked" warning, at once. */
@@ -23,7 +23,7 @@ export interface ApiResponse {
 }
 
 /** rule-manager in this process over HTTP, on a real event store (a fresh SQLite file unless a URL is given). */
-export async function startRuleManager(env: Record<string, string> = {}) {
+export async function startRuleManager(env: Record<string, string> = {}, { bus = false } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'rule-manager-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -40,6 +40,10 @@ export async function startRuleManager(env: Record<string, string> = {}) {
       abortOnError: false,
     },
   );
+  if (bus) {
+    app.connectMicroservice(busServerOptions(config.busUrl, 'rule-manager'));
+    await app.startAllMicroservices();
+  }
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
 
