@@ -11,6 +11,7 @@ import {
   loadConfig,
 } from '#libs/platform';
 import { resolveApiTokens } from './access/stored-admin-token.js';
+import { setupOpenApi } from './http/openapi.js';
 import { RuleManagerModule } from './rule-manager.module.js';
 
 const APP = 'rule-manager';
@@ -24,6 +25,7 @@ async function bootstrap(): Promise<void> {
     logger: createAppLogger(APP),
   });
   app.enableShutdownHooks();
+  setupOpenApi(app);
   app.connectMicroservice(busServerOptions(config.busUrl, APP));
   const bus = describeBus(config.busUrl, APP);
   await listenOn('BUS_URL', Number(new URL(bus).port), () => app.startAllMicroservices());
@@ -32,7 +34,7 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger(APP);
   logger.log(
     `control plane of MQTT instance ${config.instanceId} (region ${config.region}): ` +
-      `HTTP on http://localhost:${config.httpPort} (API /api/v1, health /health), bus ${bus}, ` +
+      `HTTP on http://localhost:${config.httpPort} (API /api/v1, docs /api/docs, health /health), bus ${bus}, ` +
       `store ${store.description}, API tokens from ${access.source}`,
   );
   if (access.generatedSecret) {

@@ -5,13 +5,20 @@ import { ChangeControlPlane } from '../control-plane/change-control-plane.comman
 import { expectedVersion } from '../http/if-match.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
+import { ApiResponse } from '@nestjs/swagger';
+import { ApiCall, ApiIfMatch, ApiResource } from '../http/api-docs.js';
+import { RULE } from '../http/api-schemas.js';
 
 /** A disabled rule forwards nothing; events while it is disabled are not forwarded later (SPEC §3). */
+@ApiResource('rules')
 @Controller('api/v1/rules')
 export class ChangeRuleStatusHttpController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post(':ruleId/enable')
+  @ApiCall('Enable a rule', 403, 404, 412)
+  @ApiIfMatch()
+  @ApiResponse({ status: 200, schema: RULE })
   @HttpCode(200)
   enable(
     @Param('ruleId') ruleId: string,
@@ -23,6 +30,9 @@ export class ChangeRuleStatusHttpController {
   }
 
   @Post(':ruleId/disable')
+  @ApiCall('Disable a rule: it forwards nothing until enabled again', 403, 404, 412)
+  @ApiIfMatch()
+  @ApiResponse({ status: 200, schema: RULE })
   @HttpCode(200)
   disable(
     @Param('ruleId') ruleId: string,

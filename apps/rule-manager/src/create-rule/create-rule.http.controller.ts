@@ -5,12 +5,19 @@ import type { RuleCreated } from '#libs/rules';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { RULE, RULE_INPUT } from '../http/api-schemas.js';
 
+@ApiResource('rules')
 @Controller('api/v1/rules')
 export class CreateRuleHttpController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
+  @ApiCall('Create a client status notification rule (SPEC §3 checks)', 400, 403, 409, 422)
+  @ApiBody({ schema: RULE_INPUT })
+  @ApiResponse({ status: 201, schema: RULE })
   @HttpCode(201)
   async create(
     @Body() body: unknown,

@@ -5,13 +5,21 @@ import { ChangeControlPlane } from '../control-plane/change-control-plane.comman
 import { expectedVersion } from '../http/if-match.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import { ApiCall, ApiIfMatch, ApiResource } from '../http/api-docs.js';
+import { RULE, RULE_INPUT } from '../http/api-schemas.js';
 
+@ApiResource('rules')
 @Controller('api/v1/rules')
 export class EditRuleHttpController {
   constructor(private readonly commandBus: CommandBus) {}
 
   /** Everything but the rule ID; a stale `If-Match` gets 412 and changes nothing. */
   @Put(':ruleId')
+  @ApiCall('Edit everything but the rule ID; all create checks run again', 400, 403, 404, 409, 412, 422)
+  @ApiIfMatch()
+  @ApiBody({ schema: RULE_INPUT })
+  @ApiResponse({ status: 200, schema: RULE })
   async edit(
     @Param('ruleId') ruleId: string,
     @Body() body: unknown,

@@ -6,8 +6,12 @@ import { ChangeControlPlane } from '../control-plane/change-control-plane.comman
 import { ReadControlPlane } from '../control-plane/read-control-plane.query.js';
 import { groupRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { GROUP_INPUT, listOf } from '../http/api-schemas.js';
 
 /** Registered Group IDs of this MQTT instance: only their clients may connect. */
+@ApiResource('groups')
 @Controller('api/v1/groups')
 export class GroupsHttpController {
   constructor(
@@ -16,6 +20,9 @@ export class GroupsHttpController {
   ) {}
 
   @Post()
+  @ApiCall('Register a Group ID: its clients may then connect', 400, 403, 409)
+  @ApiBody({ schema: GROUP_INPUT })
+  @ApiResponse({ status: 201, schema: GROUP_INPUT })
   @HttpCode(201)
   async register(
     @Body() body: unknown,
@@ -29,6 +36,8 @@ export class GroupsHttpController {
   }
 
   @Get()
+  @ApiCall('List groups')
+  @ApiResponse({ status: 200, schema: listOf(GROUP_INPUT) })
   async list() {
     const state = await this.queryBus.execute(new ReadControlPlane());
     const items = Object.values(state.groups)
@@ -38,11 +47,22 @@ export class GroupsHttpController {
   }
 
   @Get(':groupId')
+  @ApiCall('Get a group', 404)
+  @ApiResponse({ status: 200, schema: GROUP_INPUT })
   async get(@Param('groupId') groupId: string) {
     return groupRepresentation(existingGroup(await this.queryBus.execute(new ReadControlPlane()), groupId));
   }
 
   @Put(':groupId')
+  @ApiCall('Change a group’s description', 400, 403, 404)
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: { description: { type: 'string' } },
+      example: { description: 'vans' },
+    },
+  })
+  @ApiResponse({ status: 200, schema: GROUP_INPUT })
   async update(@Param('groupId') groupId: string, @Body() body: unknown, @Req() request: Request) {
     const { state } = await this.change({ type: 'UpdateGroup', data: { groupId, input: body } }, request);
     return groupRepresentation(existingGroup(state, groupId));
@@ -50,6 +70,8 @@ export class GroupsHttpController {
 
   /** 409 while a rule uses the group, naming the rule. */
   @Delete(':groupId')
+  @ApiCall('Delete a group; refused while a rule uses it', 403, 404, 409)
+  @ApiResponse({ status: 204, description: 'deleted' })
   @HttpCode(204)
   async delete(@Param('groupId') groupId: string, @Req() request: Request) {
     await this.change({ type: 'DeleteGroup', data: { groupId } }, request);

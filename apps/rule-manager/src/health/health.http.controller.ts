@@ -3,7 +3,9 @@ import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
 import { Public } from '../access/api-token.guard.js';
 import { PeerStatus } from './peer-status.js';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
+@ApiTags('health')
 @Controller('health')
 export class HealthHttpController {
   constructor(
@@ -13,6 +15,9 @@ export class HealthHttpController {
 
   /** 200 while rule-manager can read its store; the other apps' answers over the bus are shown, not required. */
   @Get()
+  @ApiOperation({
+    summary: 'Liveness: 200 while the event store answers; the other apps’ status over the bus',
+  })
   @Public()
   async health() {
     let headPosition: number;

@@ -3,6 +3,9 @@ import { QueryBus } from '@nestjs/cqrs';
 import { RulesError, type Rule } from '#libs/rules';
 import { ReadControlPlane } from '../control-plane/read-control-plane.query.js';
 import { ruleRepresentation } from '../http/representations.js';
+import { ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { listOf, RULE } from '../http/api-schemas.js';
 
 interface ListRulesQuery {
   groupId?: string;
@@ -31,12 +34,20 @@ function paging(query: ListRulesQuery): { page: number; pageSize: number } {
   return { page: number('page', 1, Number.MAX_SAFE_INTEGER), pageSize: number('pageSize', 20, 100) };
 }
 
+@ApiResource('rules')
 @Controller('api/v1/rules')
 export class ListRulesHttpController {
   constructor(private readonly queryBus: QueryBus) {}
 
   /** Filters by source group, status and target instance; sorted by rule ID. */
   @Get()
+  @ApiCall('List rules, filtered and paged', 400)
+  @ApiQuery({ name: 'groupId', required: false })
+  @ApiQuery({ name: 'status', required: false, enum: ['ENABLED', 'DISABLED'] })
+  @ApiQuery({ name: 'instanceId', required: false })
+  @ApiQuery({ name: 'page', required: false, example: 1 })
+  @ApiQuery({ name: 'pageSize', required: false, example: 20 })
+  @ApiResponse({ status: 200, schema: listOf(RULE) })
   async list(@Query() query: ListRulesQuery) {
     const { page, pageSize } = paging(query);
     if (query.status !== undefined && !['ENABLED', 'DISABLED'].includes(query.status)) {

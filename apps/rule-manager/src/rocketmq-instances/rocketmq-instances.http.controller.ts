@@ -8,8 +8,12 @@ import { sealCredentials } from '../control-plane/seal-credentials.js';
 import { ReadControlPlane } from '../control-plane/read-control-plane.query.js';
 import { rocketmqInstanceRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { listOf, ROCKETMQ_INSTANCE_INPUT } from '../http/api-schemas.js';
 
 /** The RocketMQ destinations rules may send to. The secret key is write-only. */
+@ApiResource('rocketmq-instances')
 @Controller('api/v1/rocketmq-instances')
 export class RocketmqInstancesHttpController {
   constructor(
@@ -19,6 +23,9 @@ export class RocketmqInstancesHttpController {
   ) {}
 
   @Post()
+  @ApiCall('Register a RocketMQ instance; the secret key is write-only', 400, 403, 409)
+  @ApiBody({ schema: ROCKETMQ_INSTANCE_INPUT })
+  @ApiResponse({ status: 201, schema: ROCKETMQ_INSTANCE_INPUT })
   @HttpCode(201)
   async register(
     @Body() body: unknown,
@@ -36,6 +43,8 @@ export class RocketmqInstancesHttpController {
   }
 
   @Get()
+  @ApiCall('List RocketMQ instances (never their secret keys)')
+  @ApiResponse({ status: 200, schema: listOf(ROCKETMQ_INSTANCE_INPUT) })
   async list() {
     const state = await this.queryBus.execute(new ReadControlPlane());
     const items = Object.values(state.rocketmqInstances)
@@ -45,6 +54,8 @@ export class RocketmqInstancesHttpController {
   }
 
   @Get(':instanceId')
+  @ApiCall('Get a RocketMQ instance', 404)
+  @ApiResponse({ status: 200, schema: ROCKETMQ_INSTANCE_INPUT })
   async get(@Param('instanceId') instanceId: string) {
     return rocketmqInstanceRepresentation(
       existingInstance(await this.queryBus.execute(new ReadControlPlane()), instanceId),
@@ -53,6 +64,9 @@ export class RocketmqInstancesHttpController {
 
   /** Endpoints, namespace, region, TLS; `accessKey` + `secretKey` replace the credentials, absent keeps them. */
   @Put(':instanceId')
+  @ApiCall('Change endpoints, namespace, region, TLS or credentials', 400, 403, 404, 422)
+  @ApiBody({ schema: ROCKETMQ_INSTANCE_INPUT })
+  @ApiResponse({ status: 200, schema: ROCKETMQ_INSTANCE_INPUT })
   async update(@Param('instanceId') instanceId: string, @Body() body: unknown, @Req() request: Request) {
     const command: ControlPlaneCommand = {
       type: 'UpdateRocketmqInstance',
@@ -64,6 +78,8 @@ export class RocketmqInstancesHttpController {
 
   /** 409 while rules send to it, naming them. */
   @Delete(':instanceId')
+  @ApiCall('Delete a RocketMQ instance; refused while rules send to it', 403, 404, 409)
+  @ApiResponse({ status: 204, description: 'deleted' })
   @HttpCode(204)
   async delete(@Param('instanceId') instanceId: string, @Req() request: Request) {
     await this.change({ type: 'DeleteRocketmqInstance', data: { instanceId } }, request);

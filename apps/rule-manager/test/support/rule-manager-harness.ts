@@ -5,6 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { openEventStore, type EventStore } from '#libs/event-store';
 import { busServerOptions, loadConfig } from '#libs/platform';
+import { setupOpenApi } from '../../src/http/openapi.js';
 import { RuleManagerModule } from '../../src/rule-manager.module.js';
 
 /** Nothing listens there: rules targeting it are accepted with a "topic not checked" warning, at once. */
@@ -40,6 +41,7 @@ export async function startRuleManager(env: Record<string, string> = {}, { bus =
       abortOnError: false,
     },
   );
+  setupOpenApi(app);
   if (bus) {
     app.connectMicroservice(busServerOptions(config.busUrl, 'rule-manager'));
     await app.startAllMicroservices();
@@ -69,6 +71,7 @@ export async function startRuleManager(env: Record<string, string> = {}, { bus =
   }
 
   return {
+    app,
     base,
     store,
     call,
