@@ -20,7 +20,10 @@ const env = {
   API_TOKENS: `bench:admin:${TOKEN}`,
   MAX_RULES_PER_INSTANCE: String(RULES),
 };
-const app = spawn(process.execPath, ['dist/apps/rule-manager/src/main.js'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+const app = spawn(process.execPath, ['dist/apps/rule-manager/src/main.js'], {
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 await new Promise((ready) => app.stdout.on('data', (chunk) => String(chunk).includes('HTTP on') && ready()));
 
 async function call(method, path, body) {
@@ -35,13 +38,20 @@ async function call(method, path, body) {
   return performance.now() - started;
 }
 
-const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+const percentile = (values, p) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 const report = (name, values) =>
-  console.log(`${name.padEnd(34)} n=${String(values.length).padStart(4)}  p50 ${percentile(values, 50).toFixed(2)} ms  p99 ${percentile(values, 99).toFixed(2)} ms`);
+  console.log(
+    `${name.padEnd(34)} n=${String(values.length).padStart(4)}  p50 ${percentile(values, 50).toFixed(2)} ms  p99 ${percentile(values, 99).toFixed(2)} ms`,
+  );
 
 try {
   // Nothing listens on port 9: rules are accepted with a "topic not checked" warning, without network waits.
-  await call('POST', '/rocketmq-instances', { instanceId: 'rmq-bench', region: 'local', endpoints: '127.0.0.1:9' });
+  await call('POST', '/rocketmq-instances', {
+    instanceId: 'rmq-bench',
+    region: 'local',
+    endpoints: '127.0.0.1:9',
+  });
   for (let i = 0; i < RULES; i++) await call('POST', '/groups', { groupId: `GID_bench_${i}` });
   const creates = [];
   for (let i = 0; i < RULES; i++) {
@@ -59,7 +69,9 @@ try {
   for (let i = 0; i < LIST_CALLS; i++) lists.push(await call('GET', '/rules?pageSize=100'));
   const gets = [];
   for (let i = 0; i < LIST_CALLS; i++) gets.push(await call('GET', `/rules/bench-${i % RULES}`));
-  console.log(`rule-manager on ${env.EVENT_STORE_URL ?? 'SQLite (default)'}, ${RULES} groups + ${RULES} rules, sequential calls`);
+  console.log(
+    `rule-manager on ${env.EVENT_STORE_URL ?? 'SQLite (default)'}, ${RULES} groups + ${RULES} rules, sequential calls`,
+  );
   report('create rule (1st … 100th)', creates);
   report(`list ${RULES} rules`, lists);
   report('get one rule', gets);
