@@ -3,6 +3,7 @@ import { DuplicateEventError, WrongExpectedVersionError } from './errors.js';
 import type { EventStore } from './event-store.port.js';
 import { describeSubscriptionContract } from './subscription.contract.js';
 import { describeReadAllContract } from './read-all.contract.js';
+import { describeDocumentsContract } from './documents.contract.js';
 import {
   ContractContext,
   newEvent,
@@ -206,5 +207,9 @@ export function describeEventStoreContract(name: string, factory: EventStoreFixt
 
     describeReadAllContract(() => store);
     describeSubscriptionContract(context, () => store);
+    describeDocumentsContract(
+      () => store,
+      () => context.open(),
+    );
   });
 }

@@ -67,6 +67,17 @@ export interface ReadAllOptions {
   toPosition?: number;
 }
 
+/** A read-model document kept beside the events (a rule, a group, a client's status …). */
+export interface StoredDocument {
+  id: string;
+  document: JsonObject;
+}
+
+export interface ProjectionChanges {
+  upserts?: { collection: string; id: string; document: JsonObject }[];
+  deletes?: { collection: string; id: string }[];
+}
+
 export interface EventStore {
   /** Which adapter this is, for logs: `sqlite:/path/events.db` or `postgres://host:port/db` (no password). */
   readonly description: string;
@@ -95,6 +106,16 @@ export interface EventStore {
    * (PostgreSQL LISTEN/NOTIFY; SQLite polls the head position). Returns an unsubscribe function.
    */
   onAppended(listener: () => void): () => void;
+
+  /**
+   * Read models. A projection's document changes and its checkpoint (a name as for `loadCheckpoint`) commit in
+   * one transaction, so a projection replayed after a crash never applies an event twice.
+   */
+  commitProjection(name: string, position: number, changes: ProjectionChanges): Promise<void>;
+  /** The documents of a collection, ordered by ID. */
+  readDocuments(collection: string): Promise<StoredDocument[]>;
+  /** Drops a projection's checkpoint and the documents of its collections: it then rebuilds from the start. */
+  resetProjection(name: string, collections: string[]): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -5,8 +5,10 @@ import type {
   EventStore,
   ExpectedVersion,
   NewEvent,
+  ProjectionChanges,
   ReadAllOptions,
   RecordedEvent,
+  StoredDocument,
   StreamAppend,
 } from '../event-store.port.js';
 import { appendBatch } from './postgres.append.js';
@@ -14,6 +16,7 @@ import { describePostgres } from './postgres.description.js';
 import { postgresNames, type PostgresNames } from './postgres.names.js';
 import { NotificationListener } from './postgres.notifications.js';
 import { prefixPattern, readQueries, toRecordedEvent, type EventRow } from './postgres.queries.js';
+import { PostgresDocuments } from './postgres.documents.js';
 import { ensureSchema } from './postgres.schema.js';
 
 export interface PostgresEventStoreOptions {
@@ -36,6 +39,7 @@ export class PostgresEventStore implements EventStore {
   private readonly queries: ReturnType<typeof readQueries>;
   private readonly listeners: AppendListeners;
   private readonly notifications: NotificationListener;
+  private readonly documents: PostgresDocuments;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -44,6 +48,7 @@ export class PostgresEventStore implements EventStore {
   ) {
     this.description = describePostgres(options.connectionString, names.schema);
     this.queries = readQueries(names);
+    this.documents = new PostgresDocuments(pool, names);
     this.notifications = new NotificationListener({
       connectionString: options.connectionString,
       channel: names.channel,
@@ -123,6 +128,18 @@ export class PostgresEventStore implements EventStore {
 
   onAppended(listener: () => void): () => void {
     return this.listeners.add(listener);
+  }
+
+  async commitProjection(name: string, position: number, changes: ProjectionChanges): Promise<void> {
+    await this.documents.commit(name, position, changes);
+  }
+
+  async readDocuments(collection: string): Promise<StoredDocument[]> {
+    return this.documents.read(collection);
+  }
+
+  async resetProjection(name: string, collections: string[]): Promise<void> {
+    await this.documents.reset(name, collections);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ export interface PostgresNames {
   events: string;
   streams: string;
   checkpoints: string;
+  documents: string;
   /** Key of the transaction-level advisory lock every append takes (a signed 64-bit integer, as text). */
   appendLockKey: string;
   /** LISTEN/NOTIFY channel on which appends are announced. */
@@ -27,6 +28,7 @@ export function postgresNames(schema: string): PostgresNames {
     events: `${quoted}.events`,
     streams: `${quoted}.streams`,
     checkpoints: `${quoted}.checkpoints`,
+    documents: `${quoted}.documents`,
     appendLockKey: appendLockKey(schema),
     channel: `event_store_${tag}`,
     statementPrefix: `event_store_${tag}`,

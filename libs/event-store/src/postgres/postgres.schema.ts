@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { PostgresNames } from './postgres.names.js';
 
-const TABLES = ['events', 'streams', 'checkpoints'];
+const TABLES = ['events', 'streams', 'checkpoints', 'documents'];
 
 /**
  * Creates the schema and tables when missing. Skipped entirely when the tables exist, so a role without
@@ -35,7 +35,7 @@ export async function ensureSchema(pool: pg.Pool, names: PostgresNames): Promise
  * in order (see postgres.append.ts). `streams` holds each stream's current version for the optimistic check.
  * No index on `type`: readers scan forward by position, and each index slows every append.
  */
-function tablesDdl({ events, streams, checkpoints }: PostgresNames): string {
+function tablesDdl({ events, streams, checkpoints, documents }: PostgresNames): string {
   return `
     CREATE TABLE IF NOT EXISTS ${events} (
       position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -55,5 +55,11 @@ function tablesDdl({ events, streams, checkpoints }: PostgresNames): string {
     CREATE TABLE IF NOT EXISTS ${checkpoints} (
       name TEXT PRIMARY KEY,
       position BIGINT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS ${documents} (
+      collection TEXT NOT NULL,
+      id TEXT NOT NULL,
+      document JSONB NOT NULL,
+      PRIMARY KEY (collection, id)
     );`;
 }

@@ -6,10 +6,13 @@ import type {
   EventStore,
   ExpectedVersion,
   NewEvent,
+  ProjectionChanges,
   ReadAllOptions,
   RecordedEvent,
+  StoredDocument,
   StreamAppend,
 } from '../event-store.port.js';
+import { SqliteDocuments } from './sqlite.documents.js';
 import * as sql from './sqlite.operations.js';
 import { openSqliteDatabase } from './sqlite.schema.js';
 import { prepareStatements, type SqliteStatements } from './sqlite.statements.js';
@@ -27,6 +30,7 @@ export interface SqliteEventStoreOptions {
 export class SqliteEventStore implements EventStore {
   readonly description: string;
   private readonly listeners: AppendListeners;
+  private readonly documents: SqliteDocuments;
 
   private constructor(
     path: string,
@@ -35,6 +39,7 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions,
   ) {
     this.description = `sqlite:${path}`;
+    this.documents = new SqliteDocuments(db);
     this.listeners = new AppendListeners({
       readHead: async () => sql.headPosition(this.statements),
       pollIntervalMs: options.pollIntervalMs ?? 25,
@@ -85,6 +90,18 @@ export class SqliteEventStore implements EventStore {
 
   onAppended(listener: () => void): () => void {
     return this.listeners.add(listener);
+  }
+
+  async commitProjection(name: string, position: number, changes: ProjectionChanges): Promise<void> {
+    this.documents.commit(name, position, changes);
+  }
+
+  async readDocuments(collection: string): Promise<StoredDocument[]> {
+    return this.documents.read(collection);
+  }
+
+  async resetProjection(name: string, collections: string[]): Promise<void> {
+    this.documents.reset(name, collections);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,50 @@
+import { describe, expect, it } from '@jest/globals';
+import type { EventStore } from './event-store.port.js';
+
+/** Read-model documents: changes and checkpoint commit together; a reset empties them for a rebuild. */
+export function describeDocumentsContract(
+  currentStore: () => EventStore,
+  reopen: () => Promise<EventStore>,
+): void {
+  describe('read-model documents', () => {
+    it('commits upserts, deletes and the checkpoint together, and reads a collection in ID order', async () => {
+      const store = currentStore();
+      await store.commitProjection('rules-view', 3, {
+        upserts: [
+          { collection: 'rules', id: 'b', document: { ruleId: 'b', status: 'ENABLED' } },
+          { collection: 'rules', id: 'a', document: { ruleId: 'a', nested: { topic: 't' } } },
+          { collection: 'groups', id: 'GID_x', document: { groupId: 'GID_x' } },
+        ],
+      });
+      await store.commitProjection('rules-view', 5, {
+        upserts: [{ collection: 'rules', id: 'b', document: { ruleId: 'b', status: 'DISABLED' } }],
+        deletes: [{ collection: 'rules', id: 'a' }],
+      });
+      expect(await store.readDocuments('rules')).toEqual([
+        { id: 'b', document: { ruleId: 'b', status: 'DISABLED' } },
+      ]);
+      expect(await store.readDocuments('groups')).toEqual([{ id: 'GID_x', document: { groupId: 'GID_x' } }]);
+      expect(await store.loadCheckpoint('rules-view')).toBe(5);
+      const other = await reopen();
+      expect(await other.readDocuments('rules')).toEqual([
+        { id: 'b', document: { ruleId: 'b', status: 'DISABLED' } },
+      ]);
+    });
+
+    it('resets a projection: its checkpoint and collections go, others stay', async () => {
+      const store = currentStore();
+      await store.commitProjection('view', 7, {
+        upserts: [
+          { collection: 'view.items', id: '1', document: { n: 1 } },
+          { collection: 'other.items', id: '1', document: { n: 2 } },
+        ],
+      });
+      await store.saveCheckpoint('dispatch', 4);
+      await store.resetProjection('view', ['view.items']);
+      expect(await store.loadCheckpoint('view')).toBe(0);
+      expect(await store.readDocuments('view.items')).toEqual([]);
+      expect(await store.readDocuments('other.items')).toEqual([{ id: '1', document: { n: 2 } }]);
+      expect(await store.loadCheckpoint('dispatch')).toBe(4);
+    });
+  });
+}

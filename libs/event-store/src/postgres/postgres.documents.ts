@@ -1,0 +1,74 @@
+import type pg from 'pg';
+import type { ProjectionChanges, StoredDocument } from '../event-store.port.js';
+import type { PostgresNames } from './postgres.names.js';
+
+/** Read-model documents in the store's schema, committed with their projection's checkpoint. */
+export class PostgresDocuments {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly names: PostgresNames,
+  ) {}
+
+  async commit(name: string, position: number, changes: ProjectionChanges): Promise<void> {
+    const { documents, checkpoints } = this.names;
+    const upserts = changes.upserts ?? [];
+    const deletes = changes.deletes ?? [];
+    await this.inTransaction(async (client) => {
+      if (upserts.length > 0) {
+        await client.query(
+          `INSERT INTO ${documents} (collection, id, document)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+           ON CONFLICT (collection, id) DO UPDATE SET document = excluded.document`,
+          [
+            upserts.map((u) => u.collection),
+            upserts.map((u) => u.id),
+            upserts.map((u) => JSON.stringify(u.document)),
+          ],
+        );
+      }
+      if (deletes.length > 0) {
+        await client.query(
+          `DELETE FROM ${documents} d USING unnest($1::text[], $2::text[]) AS gone(collection, id)
+           WHERE d.collection = gone.collection AND d.id = gone.id`,
+          [deletes.map((d) => d.collection), deletes.map((d) => d.id)],
+        );
+      }
+      await client.query(
+        `INSERT INTO ${checkpoints} (name, position) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+        [name, position],
+      );
+    });
+  }
+
+  async read(collection: string): Promise<StoredDocument[]> {
+    const { rows } = await this.pool.query<StoredDocument>(
+      `SELECT id, document FROM ${this.names.documents} WHERE collection = $1 ORDER BY id`,
+      [collection],
+    );
+    return rows;
+  }
+
+  async reset(name: string, collections: string[]): Promise<void> {
+    await this.inTransaction(async (client) => {
+      await client.query(`DELETE FROM ${this.names.checkpoints} WHERE name = $1`, [name]);
+      await client.query(`DELETE FROM ${this.names.documents} WHERE collection = ANY ($1::text[])`, [
+        collections,
+      ]);
+    });
+  }
+
+  private async inTransaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await work(client);
+      await client.query('COMMIT');
+      client.release();
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(true);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import type Database from 'better-sqlite3';
+import type { ProjectionChanges, StoredDocument } from '../event-store.port.js';
+
+/** Read-model documents in the same SQLite file as the events, committed with their projection's checkpoint. */
+export class SqliteDocuments {
+  private readonly upsert;
+  private readonly remove;
+  private readonly list;
+  private readonly checkpoint;
+  private readonly dropCheckpoint;
+  private readonly dropCollection;
+
+  constructor(private readonly db: Database.Database) {
+    this.upsert = db.prepare(
+      `INSERT INTO documents (collection, id, document) VALUES (?, ?, ?)
+       ON CONFLICT (collection, id) DO UPDATE SET document = excluded.document`,
+    );
+    this.remove = db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?');
+    this.list = db.prepare<[string], { id: string; document: string }>(
+      'SELECT id, document FROM documents WHERE collection = ? ORDER BY id',
+    );
+    this.checkpoint = db.prepare(
+      `INSERT INTO checkpoints (name, position) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
+    );
+    this.dropCheckpoint = db.prepare('DELETE FROM checkpoints WHERE name = ?');
+    this.dropCollection = db.prepare('DELETE FROM documents WHERE collection = ?');
+  }
+
+  commit(name: string, position: number, changes: ProjectionChanges): void {
+    this.db
+      .transaction(() => {
+        for (const { collection, id, document } of changes.upserts ?? []) {
+          this.upsert.run(collection, id, JSON.stringify(document));
+        }
+        for (const { collection, id } of changes.deletes ?? []) this.remove.run(collection, id);
+        this.checkpoint.run(name, position);
+      })
+      .immediate();
+  }
+
+  read(collection: string): StoredDocument[] {
+    return this.list.all(collection).map((row) => ({ id: row.id, document: JSON.parse(row.document) }));
+  }
+
+  reset(name: string, collections: string[]): void {
+    this.db
+      .transaction(() => {
+        this.dropCheckpoint.run(name);
+        for (const collection of collections) this.dropCollection.run(collection);
+      })
+      .immediate();
+  }
+}
