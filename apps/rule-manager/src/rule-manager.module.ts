@@ -9,7 +9,8 @@ import { ChangeControlPlaneHandler } from './control-plane/change-control-plane.
 import { ControlPlaneBusController } from './control-plane/control-plane.bus.controller.js';
 import { ControlPlaneRepository } from './control-plane/control-plane.repository.js';
 import { TOPIC_CHECKER } from './control-plane/target-topic.check.js';
-import { ReadControlPlaneHandler } from './control-plane/read-control-plane.query.js';
+import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
+import { ReadControlPlaneHandler } from './read-model/read-control-plane.query.js';
 import { ChangeRuleStatusHttpController } from './change-rule-status/change-rule-status.http.controller.js';
 import { DeleteRuleHttpController } from './delete-rule/delete-rule.http.controller.js';
 import { EditRuleHttpController } from './edit-rule/edit-rule.http.controller.js';
@@ -57,6 +58,7 @@ export class RuleManagerModule {
         { provide: TOPIC_CHECKER, useExisting: RocketmqProducersProvider },
         ChangeControlPlaneHandler,
         ReadControlPlaneHandler,
+        ControlPlaneProjector,
         PeerStatus,
       ],
     };

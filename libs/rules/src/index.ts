@@ -10,3 +10,4 @@ export * from './identifiers.js';
 export * from './rules.errors.js';
 export type { Violation } from './validation.js';
 export * from './rule-history.js';
+export * from './control-plane-at-position.js';

@@ -11,9 +11,8 @@ import {
 } from '#libs/notifications';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { CLIENT_STREAM_PREFIX, isPresenceEventType, type PresenceEventData } from '#libs/presence';
-import { controlPlaneStream } from '#libs/rules';
+import { ControlPlaneAtPosition, controlPlaneStream } from '#libs/rules';
 import { RocketmqProducersProvider } from '#libs/rocketmq';
-import { rulesAsOf, type RulesAsOfPosition } from './rules-as-of-position.js';
 
 const SUBSCRIPTION = 'rocketmq-dispatch';
 const MAX_BACKOFF_MS = 30_000;
@@ -28,7 +27,7 @@ const MAX_BACKOFF_MS = 30_000;
 export class PresenceForwarder {
   private readonly logger = new Logger('forwarder');
   private subscription: { stop(): Promise<void> } | undefined;
-  private rules: RulesAsOfPosition | undefined;
+  private rules: ControlPlaneAtPosition | undefined;
   /** Events handled by this process; a batch retried after a store error does not send them again. */
   private handledPosition = 0;
   private stopping = false;
@@ -42,7 +41,11 @@ export class PresenceForwarder {
   async start(): Promise<void> {
     const controlStream = controlPlaneStream(this.config.instanceId);
     const checkpoint = await this.store.loadCheckpoint(SUBSCRIPTION);
-    this.rules = rulesAsOf(await this.store.readStream(controlStream), checkpoint);
+    this.rules = ControlPlaneAtPosition.upTo(
+      controlStream,
+      await this.store.readStream(controlStream),
+      checkpoint,
+    );
     this.handledPosition = checkpoint;
     this.subscription = startSubscription(this.store, {
       name: SUBSCRIPTION,

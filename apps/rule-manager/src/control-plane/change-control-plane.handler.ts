@@ -5,6 +5,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { WrongExpectedVersionError, type NewEvent } from '#libs/event-store';
 import { APP_CONFIG, type AppConfig } from '#libs/platform';
 import { decideControlPlane, type ControlPlaneContext } from '#libs/rules';
+import { ControlPlaneProjector } from '../read-model/control-plane.projector.js';
 import { ChangeControlPlane, type ControlPlaneChange } from './change-control-plane.command.js';
 import { checkTargetTopics, TOPIC_CHECKER, type TopicChecker } from './target-topic.check.js';
 import { ControlPlaneRepository, foldControlPlane } from './control-plane.repository.js';
@@ -27,6 +28,7 @@ export class ChangeControlPlaneHandler implements ICommandHandler<ChangeControlP
   constructor(
     private readonly repository: ControlPlaneRepository,
     @Inject(TOPIC_CHECKER) private readonly topics: TopicChecker,
+    private readonly readModel: ControlPlaneProjector,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.context = {
@@ -59,7 +61,9 @@ export class ChangeControlPlaneHandler implements ICommandHandler<ChangeControlP
       }));
       try {
         const expected = state.version === 0 ? 'no_stream' : state.version;
-        await this.repository.store.append(this.repository.stream, newEvents, expected);
+        const appended = await this.repository.store.append(this.repository.stream, newEvents, expected);
+        // The caller's next read (GET after POST) sees the change: wait for the read model to include it.
+        if (newEvents.length > 0) await this.readModel.caughtUpTo(appended.position);
       } catch (error) {
         if (error instanceof WrongExpectedVersionError && attempt < MAX_ATTEMPTS) {
           await sleep(Math.random() * Math.min(50, attempt * 2)); // spread the retries of the two sides

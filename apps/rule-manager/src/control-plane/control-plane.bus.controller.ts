@@ -10,7 +10,7 @@ import {
   ruleRepresentation,
 } from '../http/representations.js';
 import { ChangeControlPlane } from './change-control-plane.command.js';
-import { ReadControlPlane } from './read-control-plane.query.js';
+import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 import { problemFor } from './rules-problem.js';
 import { sealCredentials } from './seal-credentials.js';
 

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { existingRule } from '#libs/rules';
-import { ReadControlPlane } from '../control-plane/read-control-plane.query.js';
+import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';

@@ -3,7 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { existingGroup, type ControlPlaneCommand, type GroupRegistered } from '#libs/rules';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
-import { ReadControlPlane } from '../control-plane/read-control-plane.query.js';
+import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 import { groupRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { RulesError, type Rule } from '#libs/rules';
-import { ReadControlPlane } from '../control-plane/read-control-plane.query.js';
+import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';

@@ -5,7 +5,7 @@ import { CredentialsCipher } from '#libs/platform';
 import { existingInstance, type ControlPlaneCommand, type RocketmqInstanceRegistered } from '#libs/rules';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
 import { sealCredentials } from '../control-plane/seal-credentials.js';
-import { ReadControlPlane } from '../control-plane/read-control-plane.query.js';
+import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 import { rocketmqInstanceRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
