@@ -54,12 +54,8 @@ export async function isolatedEnv(overrides: Record<string, string> = {}): Promi
   };
 }
 
-/** Starts one app from the build (`npm run build`) as a separate process and waits for its ready line. */
-export async function startApp(
-  name: AppName,
-  env: Record<string, string>,
-  timeoutMs = 30_000,
-): Promise<RunningApp> {
+/** One app from the build (`npm run build`) as its own process, its stdout and stderr collected. */
+function spawnApp(name: AppName, env: Record<string, string>) {
   const child = spawn(
     process.execPath,
     ['--enable-source-maps', join(ROOT, `dist/apps/${name}/src/main.js`)],
@@ -69,18 +65,28 @@ export async function startApp(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const collected = { text: '' };
+  child.stdout!.on('data', (chunk) => (collected.text += chunk));
+  child.stderr!.on('data', (chunk) => (collected.text += chunk));
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  return { child, collected, exited };
+}
+
+/** Starts one app from the build (`npm run build`) as a separate process and waits for its ready line. */
+export async function startApp(
+  name: AppName,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<RunningApp> {
+  const { child, collected, exited } = spawnApp(name, env);
 
   await new Promise<void>((ready, fail) => {
     const timer = setTimeout(
-      () => fail(new Error(`${name} not ready after ${timeoutMs} ms:\n${output}`)),
+      () => fail(new Error(`${name} not ready after ${timeoutMs} ms:\n${collected.text}`)),
       timeoutMs,
     );
     const check = () => {
-      if (READY[name].test(output)) {
+      if (READY[name].test(collected.text)) {
         clearTimeout(timer);
         ready();
       }
@@ -88,14 +94,14 @@ export async function startApp(
     child.stdout!.on('data', check);
     void exited.then((code) => {
       clearTimeout(timer);
-      fail(new Error(`${name} exited with code ${code} before it was ready:\n${output}`));
+      fail(new Error(`${name} exited with code ${code} before it was ready:\n${collected.text}`));
     });
   });
 
   return {
     name,
     process: child,
-    output: () => output,
+    output: () => collected.text,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
@@ -112,16 +118,9 @@ export async function runFailingApp(
   name: AppName,
   env: Record<string, string>,
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const { child, collected, exited } = spawnApp(name, env);
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
+  const code = await exited;
   clearTimeout(timer);
-  return { code, output };
+  return { code, output: collected.text };
 }

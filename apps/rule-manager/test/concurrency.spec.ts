@@ -1,45 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { ruleBody, startRuleManager } from './support/rule-manager-harness.js';
-import { UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
+import {
+  ruleBody,
+  startRuleManager,
+  STORE_LOCATIONS,
+  UNREACHABLE_ROCKETMQ,
+} from './support/rule-manager-harness.js';
 
 /**
  * The uniqueness rules hold under concurrency: parallel requests split over two rule-manager instances sharing
  * one store (as two processes would), on SQLite and on PostgreSQL. Exactly the allowed number succeed, the rest
  * get 409, and the store holds exactly the successful rules.
  */
-const PG_URL = process.env['PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 type Api = Awaited<ReturnType<typeof startRuleManager>>;
 
-const stores: Record<string, () => { url: string; cleanup: () => Promise<void> }> = {
-  sqlite: () => ({
-    url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'concurrency-')), 'events.db')}`,
-    cleanup: async () => {},
-  }),
-  postgres: () => {
-    const schema = `concurrency_${process.pid}_${Date.now().toString(36)}`;
-    return {
-      url: `${PG_URL}?schema=${schema}`,
-      cleanup: async () => {
-        const client = new pg.Client(PG_URL);
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await client.end();
-      },
-    };
-  },
-};
-
-describe.each(Object.keys(stores))('concurrent rule creation on %s', (kind) => {
+describe.each(Object.keys(STORE_LOCATIONS))('concurrent rule creation on %s', (kind) => {
   let instances: Api[];
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    const store = stores[kind]!();
+    const store = STORE_LOCATIONS[kind]!();
     cleanup = store.cleanup;
     const env = { EVENT_STORE_URL: store.url, MAX_RULES_PER_INSTANCE: '100' };
     instances = [await startRuleManager(env), await startRuleManager(env)];

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ruleBody, startRuleManager } from './support/rule-manager-harness.js';
-import { UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
+import { ruleBody, startRuleManager, UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
 
 /** Groups and RocketMQ instances over HTTP: list, get, update, delete, and 409 while a rule uses them. */
 let api: Awaited<ReturnType<typeof startRuleManager>>;

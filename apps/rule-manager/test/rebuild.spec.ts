@@ -1,17 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
-import { ruleBody, startRuleManager, UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
+import {
+  ruleBody,
+  startRuleManager,
+  STORE_LOCATIONS,
+  UNREACHABLE_ROCKETMQ,
+} from './support/rule-manager-harness.js';
 
 /**
  * `npm run projections:rebuild` drops the read model and rebuilds it from the events; the API then answers
  * exactly as before. Run as the real command (from the build) on SQLite and on PostgreSQL.
  */
 const ROOT = resolve(import.meta.dirname, '../../..');
-const PG_URL = process.env['PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const READS = [
   '/api/v1/rules?pageSize=100',
@@ -97,28 +98,9 @@ function rebuildCommand(env: Record<string, string>) {
   return { code: run.status, output: run.stdout + run.stderr };
 }
 
-const stores: Record<string, () => { url: string; cleanup: () => Promise<void> }> = {
-  sqlite: () => ({
-    url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'rebuild-')), 'events.db')}`,
-    cleanup: async () => {},
-  }),
-  postgres: () => {
-    const schema = `rebuild_${process.pid}_${Date.now().toString(36)}`;
-    return {
-      url: `${PG_URL}?schema=${schema}`,
-      cleanup: async () => {
-        const client = new pg.Client(PG_URL);
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await client.end();
-      },
-    };
-  },
-};
-
-describe.each(Object.keys(stores))('projections:rebuild on %s', (kind) => {
+describe.each(Object.keys(STORE_LOCATIONS))('projections:rebuild on %s', (kind) => {
   it('drops the read model, rebuilds it from the events, and the API answers exactly as before', async () => {
-    const { url, cleanup } = stores[kind]!();
+    const { url, cleanup } = STORE_LOCATIONS[kind]!();
     const env = { EVENT_STORE_URL: url, INSTANCE_ID: 'mqtt-api' };
     try {
       let api = await startRuleManager(env);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ruleBody, startRuleManager } from './support/rule-manager-harness.js';
-import { UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
+import { ruleBody, startRuleManager, UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
 
 /** Editing, enabling, disabling and deleting rules over HTTP, with optimistic concurrency (ETag / If-Match). */
 let api: Awaited<ReturnType<typeof startRuleManager>>;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ruleBody as rule, startRuleManager } from './support/rule-manager-harness.js';
-import { UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
+import { ruleBody as rule, startRuleManager, UNREACHABLE_ROCKETMQ } from './support/rule-manager-harness.js';
 
 /** The rules API over HTTP against a real SQLite event store: formats, checks, problem details, nothing written. */
 let api: Awaited<ReturnType<typeof startRuleManager>>;

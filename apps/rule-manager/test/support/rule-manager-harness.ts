@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -90,3 +91,25 @@ export const ruleBody = (ruleId: string, groupId = 'GID_api', extra: Record<stri
   target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-api', topic: 'status-topic' },
   ...extra,
 });
+
+const PG_URL = process.env['PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A fresh store location per adapter: a SQLite file, or a PostgreSQL schema dropped by `cleanup`. */
+export const STORE_LOCATIONS: Record<string, () => { url: string; cleanup: () => Promise<void> }> = {
+  sqlite: () => ({
+    url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'store-')), 'events.db')}`,
+    cleanup: async () => {},
+  }),
+  postgres: () => {
+    const schema = `test_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+    return {
+      url: `${PG_URL}?schema=${schema}`,
+      cleanup: async () => {
+        const client = new pg.Client(PG_URL);
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      },
+    };
+  },
+};
