@@ -1,2 +1,3 @@
 export * from './identifiers.js';
 export * from './presence.events.js';
+export * from './client-status.js';
