@@ -25,6 +25,10 @@ export function describeDocumentsContract(
       ]);
       expect(await store.readDocuments('groups')).toEqual([{ id: 'GID_x', document: { groupId: 'GID_x' } }]);
       expect(await store.loadCheckpoint('rules-view')).toBe(5);
+      expect(await store.readDocumentsById('groups', ['GID_y', 'GID_x'])).toEqual([
+        { id: 'GID_x', document: { groupId: 'GID_x' } },
+      ]);
+      expect(await store.readDocumentsById('rules', [])).toEqual([]);
       const other = await reopen();
       expect(await other.readDocuments('rules')).toEqual([
         { id: 'b', document: { ruleId: 'b', status: 'DISABLED' } },

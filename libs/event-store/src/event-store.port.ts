@@ -114,6 +114,8 @@ export interface EventStore {
   commitProjection(name: string, position: number, changes: ProjectionChanges): Promise<void>;
   /** The documents of a collection, ordered by ID. */
   readDocuments(collection: string): Promise<StoredDocument[]>;
+  /** The documents with these IDs (those that exist), ordered by ID. */
+  readDocumentsById(collection: string, ids: string[]): Promise<StoredDocument[]>;
   /** Drops a projection's checkpoint and the documents of its collections: it then rebuilds from the start. */
   resetProjection(name: string, collections: string[]): Promise<void>;
 

@@ -49,6 +49,14 @@ export class PostgresDocuments {
     return rows;
   }
 
+  async readById(collection: string, ids: string[]): Promise<StoredDocument[]> {
+    const { rows } = await this.pool.query<StoredDocument>(
+      `SELECT id, document FROM ${this.names.documents} WHERE collection = $1 AND id = ANY ($2::text[]) ORDER BY id`,
+      [collection, ids],
+    );
+    return rows;
+  }
+
   async reset(name: string, collections: string[]): Promise<void> {
     await this.inTransaction(async (client) => {
       await client.query(`DELETE FROM ${this.names.checkpoints} WHERE name = $1`, [name]);

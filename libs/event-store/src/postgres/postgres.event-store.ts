@@ -138,6 +138,10 @@ export class PostgresEventStore implements EventStore {
     return this.documents.read(collection);
   }
 
+  async readDocumentsById(collection: string, ids: string[]): Promise<StoredDocument[]> {
+    return this.documents.readById(collection, ids);
+  }
+
   async resetProjection(name: string, collections: string[]): Promise<void> {
     await this.documents.reset(name, collections);
   }

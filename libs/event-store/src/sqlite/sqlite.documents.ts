@@ -6,6 +6,7 @@ export class SqliteDocuments {
   private readonly upsert;
   private readonly remove;
   private readonly list;
+  private readonly byIds;
   private readonly checkpoint;
   private readonly dropCheckpoint;
   private readonly dropCollection;
@@ -18,6 +19,9 @@ export class SqliteDocuments {
     this.remove = db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?');
     this.list = db.prepare<[string], { id: string; document: string }>(
       'SELECT id, document FROM documents WHERE collection = ? ORDER BY id',
+    );
+    this.byIds = db.prepare<[string, string], { id: string; document: string }>(
+      'SELECT id, document FROM documents WHERE collection = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id',
     );
     this.checkpoint = db.prepare(
       `INSERT INTO checkpoints (name, position) VALUES (?, ?)
@@ -41,6 +45,12 @@ export class SqliteDocuments {
 
   read(collection: string): StoredDocument[] {
     return this.list.all(collection).map((row) => ({ id: row.id, document: JSON.parse(row.document) }));
+  }
+
+  readById(collection: string, ids: string[]): StoredDocument[] {
+    return this.byIds
+      .all(collection, JSON.stringify(ids))
+      .map((row) => ({ id: row.id, document: JSON.parse(row.document) }));
   }
 
   reset(name: string, collections: string[]): void {

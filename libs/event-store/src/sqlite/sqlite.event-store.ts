@@ -100,6 +100,10 @@ export class SqliteEventStore implements EventStore {
     return this.documents.read(collection);
   }
 
+  async readDocumentsById(collection: string, ids: string[]): Promise<StoredDocument[]> {
+    return this.documents.readById(collection, ids);
+  }
+
   async resetProjection(name: string, collections: string[]): Promise<void> {
     this.documents.reset(name, collections);
   }
