@@ -12,6 +12,8 @@ import {
   onShutdownSignal,
 } from '#libs/platform';
 import { MqttBroker } from './broker/mqtt-broker.js';
+import { ClientStatusProjector } from './client-status/client-status.projector.js';
+import { RestartReconciliation } from './client-status/restart-reconciliation.js';
 import { PresenceIngestModule } from './presence-ingest.module.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
 import { RegisteredGroups } from './registered-groups/registered-groups.js';
@@ -28,6 +30,9 @@ async function bootstrap(): Promise<void> {
     logger: createAppLogger(APP),
   });
   await app.get(RegisteredGroups).start();
+  // Before the first connection: what the previous run left open is closed, so nobody stays online forever.
+  await app.get(ClientStatusProjector).start();
+  await app.get(RestartReconciliation).closeChannelsLeftOpen(Date.now());
   const broker = app.get(MqttBroker);
   await listenOn('MQTT_PORT', config.mqttPort, () => broker.listen());
   await listenOn('BUS_URL', Number(new URL(bus).port), () => app.listen());

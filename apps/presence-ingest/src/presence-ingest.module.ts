@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { MqttBroker } from './broker/mqtt-broker.js';
+import { ClientStatusProjector } from './client-status/client-status.projector.js';
+import { RestartReconciliation } from './client-status/restart-reconciliation.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
 import { RegisteredGroups } from './registered-groups/registered-groups.js';
 import { StatusBusController } from './status.bus.controller.js';
@@ -18,6 +20,8 @@ export class PresenceIngestModule {
         RegisteredGroups,
         PresenceRecorder,
         MqttBroker,
+        ClientStatusProjector,
+        RestartReconciliation,
       ],
     };
   }

@@ -1,0 +1,39 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { PresenceRecorder } from '../recording/presence-recorder.js';
+import { ClientStatusProjector } from './client-status.projector.js';
+
+/**
+ * SPEC §6: the channels the previous run left open (it crashed, or was killed) are closed with `tcpclean`,
+ * reason `broker restart`, flagged `inferred`, before any new connection is accepted, so no client stays
+ * "online" forever and each such channel gets exactly one tcpclean.
+ */
+@Injectable()
+export class RestartReconciliation {
+  private readonly logger = new Logger('restart-reconciliation');
+
+  constructor(
+    private readonly projector: ClientStatusProjector,
+    private readonly recorder: PresenceRecorder,
+  ) {}
+
+  async closeChannelsLeftOpen(now: number): Promise<number> {
+    const open = await this.projector.openChannels();
+    for (const channel of open) {
+      this.recorder.record({
+        type: 'ClientConnectionClosed',
+        data: {
+          clientId: channel.clientId,
+          channelId: channel.channelId,
+          clientIp: channel.clientIp,
+          time: now,
+          reason: 'broker restart',
+          inferred: true,
+        },
+      });
+    }
+    await this.recorder.drain();
+    if (open.length > 0)
+      this.logger.warn(`closed ${open.length} channels left open by the previous run (broker restart)`);
+    return open.length;
+  }
+}
