@@ -11,6 +11,7 @@ import { ControlPlaneRepository } from './control-plane/control-plane.repository
 import { TOPIC_CHECKER } from './control-plane/target-topic.check.js';
 import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
 import { ReadControlPlaneHandler } from './read-model/read-control-plane.query.js';
+import { ClientStatusHttpController } from './client-status/client-status.http.controller.js';
 import { ChangeRuleStatusHttpController } from './change-rule-status/change-rule-status.http.controller.js';
 import { DeleteRuleHttpController } from './delete-rule/delete-rule.http.controller.js';
 import { EditRuleHttpController } from './edit-rule/edit-rule.http.controller.js';
@@ -43,6 +44,7 @@ export class RuleManagerModule {
         ListRulesHttpController,
         GetRuleHttpController,
         HealthHttpController,
+        ClientStatusHttpController,
         StatusBusController,
         ControlPlaneBusController,
       ],

@@ -1,0 +1,125 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import type { EventStore, StoredDocument } from '#libs/event-store';
+import { EVENT_STORE } from '#libs/platform';
+import { GROUP_ID_PATTERN, openChannels, parseClientId, type ClientStatus } from '#libs/presence';
+import { RulesError } from '#libs/rules';
+import { ApiCall, ApiResource } from '../http/api-docs.js';
+
+/** Kept by presence-ingest's client status projection (SPEC §6). */
+const CLIENTS = 'presence.clients';
+const BATCH_LIMIT = 100;
+
+type StatusDocument = ClientStatus & { online: boolean; groupId: string };
+
+function representation(clientId: string, document?: StatusDocument) {
+  const channels = document
+    ? openChannels(document).map((channelId) => ({ channelId, ...document.channels[channelId] }))
+    : [];
+  return {
+    clientId,
+    online: channels.length > 0,
+    channels,
+    ...(document?.lastEvent && {
+      lastEvent: { ...document.lastEvent, time: new Date(document.lastEvent.time).toISOString() },
+    }),
+  };
+}
+
+function checkedClientId(clientId: unknown, field: string): string {
+  const parsed = typeof clientId === 'string' ? parseClientId(clientId) : undefined;
+  if (!parsed?.ok) {
+    const problem = parsed ? parsed.problem : 'must be a string';
+    throw RulesError.of(
+      'VALIDATION_FAILED',
+      field,
+      'pattern',
+      `${field} ${problem}: <GroupID>@@@<DeviceID>, ≤ 64 characters`,
+    );
+  }
+  return parsed.clientId;
+}
+
+/** Online status per client, computed per channel from the stored presence events (QuerySessionByClientId …). */
+@ApiResource('clients')
+@Controller('api/v1')
+export class ClientStatusHttpController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get('clients/:clientId/status')
+  @ApiCall('Is the client online: its open channels and its last event', 400)
+  async status(@Param('clientId') clientId: string) {
+    const id = checkedClientId(clientId, 'clientId');
+    const [found] = await this.store.readDocumentsById(CLIENTS, [id]);
+    return representation(id, found?.document as unknown as StatusDocument | undefined);
+  }
+
+  @Post('clients/status\\:batch')
+  @HttpCode(200)
+  @ApiCall(`Online status of up to ${BATCH_LIMIT} clients at once`, 400)
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['clientIds'],
+      example: { clientIds: ['GID_fleet@@@van-1', 'GID_fleet@@@van-2'] },
+    },
+  })
+  async batch(@Body() body: { clientIds?: unknown }) {
+    const ids = body?.clientIds;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > BATCH_LIMIT) {
+      throw RulesError.of(
+        'VALIDATION_FAILED',
+        'clientIds',
+        'length',
+        `clientIds must be a list of 1 to ${BATCH_LIMIT} client IDs`,
+      );
+    }
+    const checked = ids.map((id, i) => checkedClientId(id, `clientIds[${i}]`));
+    const found = new Map(
+      (await this.store.readDocumentsById(CLIENTS, checked)).map((d) => [
+        d.id,
+        d.document as unknown as StatusDocument,
+      ]),
+    );
+    return {
+      items: checked.map((id) => ({ clientId: id, online: representation(id, found.get(id)).online })),
+    };
+  }
+
+  @Get('groups/:groupId/clients')
+  @ApiCall('The clients of a group that have connected, online ones only with online=true; paged', 400)
+  @ApiResponse({
+    status: 200,
+    schema: {
+      type: 'object',
+      example: { items: [{ clientId: 'GID_fleet@@@van-1', online: true }], total: 1, page: 1, pageSize: 20 },
+    },
+  })
+  async groupClients(
+    @Param('groupId') groupId: string,
+    @Query('online') online?: string,
+    @Query('page') page = '1',
+    @Query('pageSize') pageSize = '20',
+  ) {
+    if (!GROUP_ID_PATTERN.test(groupId))
+      throw RulesError.of('VALIDATION_FAILED', 'groupId', 'pattern', `groupId ${groupId} is not a Group ID`);
+    const [pageNumber, size] = [Number(page), Number(pageSize)];
+    if (!Number.isInteger(pageNumber) || pageNumber < 1)
+      throw RulesError.of('VALIDATION_FAILED', 'page', 'range', 'page must be 1 or more');
+    if (!Number.isInteger(size) || size < 1 || size > 100)
+      throw RulesError.of('VALIDATION_FAILED', 'pageSize', 'range', 'pageSize must be 1 to 100');
+    // Reads the whole collection: fine for thousands of clients; a per-group index is issue 4's to add.
+    const all = (await this.store.readDocuments(CLIENTS)) as (StoredDocument & {
+      document: StatusDocument;
+    })[];
+    const matching = all
+      .filter(({ document }) => document.groupId === groupId && (online !== 'true' || document.online))
+      .map(({ id, document }) => representation(id, document));
+    return {
+      items: matching.slice((pageNumber - 1) * size, pageNumber * size),
+      total: matching.length,
+      page: pageNumber,
+      pageSize: size,
+    };
+  }
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import mqtt, { type MqttClient } from 'mqtt';
+import { E2E_ADMIN_SECRET, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+
+/** SPEC §6 through the API: presence-ingest and rule-manager as processes on one store, real MQTT clients. */
+let env: Record<string, string>;
+let apps: RunningApp[] = [];
+const clients: MqttClient[] = [];
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`http://127.0.0.1:${env['HTTP_PORT']}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_SECRET}` },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+function connect(clientId: string): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(`mqtt://127.0.0.1:${env['MQTT_PORT']}`, { clientId, reconnectPeriod: 0 });
+    clients.push(client);
+    client.once('connect', () => resolve(client));
+    client.once('error', reject);
+  });
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  env = await isolatedEnv();
+  apps = [await startApp('rule-manager', env), await startApp('presence-ingest', env)];
+  await api('POST', '/api/v1/groups', { groupId: 'GID_status' });
+}, 60_000);
+
+afterAll(async () => {
+  for (const client of clients) client.end(true);
+  await Promise.all(apps.map((app) => app.stop()));
+});
+
+describe('client status API', () => {
+  it('answers single, batch and per-group queries from the per-channel status', async () => {
+    const gone = await connect('GID_status@@@gone');
+    await connect('GID_status@@@twin');
+    await connect('GID_status@@@twin'); // takeover: the first channel closes, the client stays online
+    await connect('GID_status@@@steady');
+    await gone.endAsync();
+
+    const twin = await eventually(
+      async () => (await api('GET', '/api/v1/clients/GID_status@@@twin/status')).body,
+      (body) => body['lastEvent']?.['seq'] === 3,
+    );
+    expect(twin).toMatchObject({
+      clientId: 'GID_status@@@twin',
+      online: true,
+      lastEvent: { eventType: 'connect', seq: 3 },
+    });
+    expect(twin['channels']).toHaveLength(1);
+    expect(twin['channels'][0]).toMatchObject({
+      channelId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      clientIp: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+    });
+
+    const batch = await eventually(
+      async () =>
+        (
+          await api('POST', '/api/v1/clients/status:batch', {
+            clientIds: ['GID_status@@@gone', 'GID_status@@@steady', 'GID_status@@@never'],
+          })
+        ).body,
+      (body) => body['items']?.[0]?.online === false,
+    );
+    expect(batch['items']).toEqual([
+      { clientId: 'GID_status@@@gone', online: false },
+      { clientId: 'GID_status@@@steady', online: true },
+      { clientId: 'GID_status@@@never', online: false },
+    ]);
+
+    const online = await api('GET', '/api/v1/groups/GID_status/clients?online=true');
+    expect(online.body['items'].map((c: { clientId: string }) => c.clientId)).toEqual([
+      'GID_status@@@steady',
+      'GID_status@@@twin',
+    ]);
+    expect((await api('GET', '/api/v1/groups/GID_status/clients')).body['total']).toBe(3);
+  });
+
+  it('refuses malformed client IDs and oversized batches with a problem naming the field', async () => {
+    expect((await api('GET', '/api/v1/clients/not-a-client/status')).body).toMatchObject({
+      status: 400,
+      errors: [{ field: 'clientId' }],
+    });
+    const tooMany = Array.from({ length: 101 }, (_, i) => `GID_status@@@d${i}`);
+    expect((await api('POST', '/api/v1/clients/status:batch', { clientIds: tooMany })).body).toMatchObject({
+      status: 400,
+      errors: [{ field: 'clientIds', rule: 'length' }],
+    });
+  });
+});
