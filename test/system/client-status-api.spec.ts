@@ -91,6 +91,22 @@ describe('client status API', () => {
     expect((await api('GET', '/api/v1/groups/GID_status/clients')).body['total']).toBe(3);
   });
 
+  it('closes a live connection over the bus: tcpclean with reason closed by server, 404 when not connected', async () => {
+    const steady = clients.find((client) => client.options.clientId === 'GID_status@@@steady')!;
+    const disconnected = new Promise<void>((done) => steady.once('close', () => done()));
+    expect(await api('POST', '/api/v1/clients/GID_status@@@steady/close')).toEqual({
+      status: 200,
+      body: { clientId: 'GID_status@@@steady', closed: true },
+    });
+    await disconnected;
+    const status = await eventually(
+      async () => (await api('GET', '/api/v1/clients/GID_status@@@steady/status')).body,
+      (body) => body['online'] === false,
+    );
+    expect(status['lastEvent']).toMatchObject({ eventType: 'tcpclean', reason: 'closed by server', seq: 2 });
+    expect((await api('POST', '/api/v1/clients/GID_status@@@steady/close')).status).toBe(404);
+  });
+
   it('refuses malformed client IDs and oversized batches with a problem naming the field', async () => {
     expect((await api('GET', '/api/v1/clients/not-a-client/status')).body).toMatchObject({
       status: 400,

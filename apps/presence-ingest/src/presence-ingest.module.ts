@@ -6,14 +6,14 @@ import { ClientStatusProjector } from './client-status/client-status.projector.j
 import { RestartReconciliation } from './client-status/restart-reconciliation.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
 import { RegisteredGroups } from './registered-groups/registered-groups.js';
-import { StatusBusController } from './status.bus.controller.js';
+import { PresenceBusController } from './presence.bus.controller.js';
 
 @Module({})
 export class PresenceIngestModule {
   static create(config: AppConfig, store: EventStore): DynamicModule {
     return {
       module: PresenceIngestModule,
-      controllers: [StatusBusController],
+      controllers: [PresenceBusController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: EVENT_STORE, useValue: store },

@@ -36,6 +36,8 @@ export function busClientOptions(busUrl: string, app: BusApp): ClientOptions {
 /** Message patterns, `<app>.<request>`: the contract between apps. */
 export const BUS_PATTERNS = {
   status: (app: BusApp) => `${app}.status`,
+  /** `{ clientId }` → `{ closed: boolean }`: presence-ingest closes the client's live connection. */
+  closeConnection: 'presence-ingest.close-connection',
   /** `{ command: { type, data }, actor, correlationId? }` → `{ ok: true, … }` or `{ ok: false, problem }`. */
   controlPlaneCommand: 'rule-manager.command',
   /** `{}` → the control plane: rules, groups and RocketMQ instances as the API shows them. */

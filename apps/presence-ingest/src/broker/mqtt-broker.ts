@@ -64,6 +64,19 @@ export class MqttBroker {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** CloseConnection: closes the client's live connection; its channel gets `tcpclean`, `closed by server`. */
+  async closeConnection(clientId: string): Promise<boolean> {
+    const client = this.broker
+      ? (this.broker as unknown as { clients: Record<string, Client> }).clients[clientId]
+      : undefined;
+    if (!client) return false;
+    markClosing(client, 'closed by server');
+    await new Promise<void>((closed) =>
+      (client as unknown as { close(done: () => void): void }).close(() => closed()),
+    );
+    return true;
+  }
+
   private async admit(
     client: Client,
     done: (error: AuthenticateError | null, success: boolean | null) => void,

@@ -1,9 +1,21 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import type { EventStore, StoredDocument } from '#libs/event-store';
-import { EVENT_STORE } from '#libs/platform';
+import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
 import { GROUP_ID_PATTERN, openChannels, parseClientId, type ClientStatus } from '#libs/presence';
 import { RulesError } from '#libs/rules';
+import { PeerStatus } from '../health/peer-status.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 
 /** Kept by presence-ingest's client status projection (SPEC §6). */
@@ -44,7 +56,35 @@ function checkedClientId(clientId: unknown, field: string): string {
 @ApiResource('clients')
 @Controller('api/v1')
 export class ClientStatusHttpController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly peers: PeerStatus,
+  ) {}
+
+  /** The original's CloseConnection: presence-ingest closes the live connection; its channel gets tcpclean. */
+  @Post('clients/:clientId/close')
+  @HttpCode(200)
+  @ApiCall(
+    'Close the client’s live connection (tcpclean, reason closed by server); it may reconnect',
+    400,
+    403,
+    404,
+  )
+  async close(@Param('clientId') clientId: string) {
+    const id = checkedClientId(clientId, 'clientId');
+    let answer: { closed: boolean };
+    try {
+      answer = await this.peers.request<{ closed: boolean }>(
+        'presence-ingest',
+        BUS_PATTERNS.closeConnection,
+        { clientId: id },
+      );
+    } catch (error) {
+      throw new ServiceUnavailableException(`presence-ingest did not answer over the bus: ${String(error)}`);
+    }
+    if (!answer.closed) throw new NotFoundException(`client ${id} has no live connection`);
+    return { clientId: id, closed: true };
+  }
 
   @Get('clients/:clientId/status')
   @ApiCall('Is the client online: its open channels and its last event', 400)

@@ -31,6 +31,7 @@ export const PROBLEM_TITLES: Record<number, string> = {
   415: 'Unsupported media type',
   422: 'Unprocessable request',
   500: 'Internal error',
+  503: 'Service unavailable',
 };
 
 /** An RFC 9457 problem for a refused command: a stable `code` and, per field, the rule it broke. */

@@ -29,6 +29,13 @@ export class PeerStatus implements OnModuleDestroy {
     return Object.fromEntries(answers);
   }
 
+  /** One request to a peer app over the bus; rejects when it does not answer in time. */
+  request<T>(app: BusApp, pattern: string, payload: unknown, timeoutMs = 5_000): Promise<T> {
+    const client = this.clients.get(app);
+    if (!client) throw new Error(`${app} is not a peer of rule-manager`);
+    return firstValueFrom(client.send<T>(pattern, payload).pipe(timeout(timeoutMs)));
+  }
+
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.clients.values()].map((client) => client.close()));
   }

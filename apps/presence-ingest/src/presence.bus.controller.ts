@@ -1,15 +1,21 @@
 import { Controller } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { BUS_PATTERNS } from '#libs/platform';
 import { MqttBroker } from './broker/mqtt-broker.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
 
 @Controller()
-export class StatusBusController {
+export class PresenceBusController {
   constructor(
     private readonly broker: MqttBroker,
     private readonly recorder: PresenceRecorder,
   ) {}
+
+  @MessagePattern(BUS_PATTERNS.closeConnection)
+  async closeConnection(@Payload() message: { clientId?: unknown }) {
+    const clientId = typeof message?.clientId === 'string' ? message.clientId : '';
+    return { clientId, closed: await this.broker.closeConnection(clientId) };
+  }
 
   @MessagePattern(BUS_PATTERNS.status('presence-ingest'))
   status() {
