@@ -107,6 +107,38 @@ describe('client status API', () => {
     expect((await api('POST', '/api/v1/clients/GID_status@@@steady/close')).status).toBe(404);
   });
 
+  it('shows a client trace with its channels, reasons and refused connects', async () => {
+    await expect(connect('GID_unregistered@@@probe')).rejects.toMatchObject({ code: 2 });
+    const refused = await eventually(
+      async () => (await api('GET', '/api/v1/clients/GID_unregistered@@@probe/trace')).body,
+      (body) => body['total'] === 1,
+    );
+    expect(refused['items']).toEqual([
+      expect.objectContaining({
+        action: 'connect',
+        actionCode: 'mqtt.trace.action.connect',
+        reason: 'not authorized',
+        refused: true,
+      }),
+    ]);
+    const gone = await api('GET', '/api/v1/clients/GID_status@@@gone/trace');
+    expect(
+      gone.body['items'].map(
+        (e: { action: string; reason: string; seq: number }) => `${e.seq} ${e.action} ${e.reason}`,
+      ),
+    ).toEqual([
+      '1 connect accepted',
+      '2 disconnect disconnected by client',
+      '3 close disconnected by client',
+    ]);
+    const future = await api('GET', `/api/v1/clients/GID_status@@@gone/trace?from=${Date.now() + 60_000}`);
+    expect(future.body['total']).toBe(0);
+    expect((await api('GET', '/api/v1/clients/GID_status@@@gone/trace?from=yesterday')).body).toMatchObject({
+      status: 400,
+      errors: [{ field: 'from' }],
+    });
+  });
+
   it('refuses malformed client IDs and oversized batches with a problem naming the field', async () => {
     expect((await api('GET', '/api/v1/clients/not-a-client/status')).body).toMatchObject({
       status: 400,

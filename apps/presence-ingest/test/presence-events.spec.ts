@@ -160,4 +160,24 @@ describe('presence events', () => {
       expect(await store.readStream(`client-${clientId}`)).toEqual([]);
     },
   );
+
+  it('keeps a refused CONNECT of a well-formed client ID in its trace, without a sequence number', async () => {
+    await expect(connect('GID_stranger@@@dev')).rejects.toMatchObject({ code: 2 });
+    const deadline = Date.now() + 5_000;
+    let refused = await store.readStream('refused-GID_stranger@@@dev');
+    while (refused.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      refused = await store.readStream('refused-GID_stranger@@@dev');
+    }
+    expect(refused).toEqual([
+      expect.objectContaining({
+        type: 'ClientConnectRefused',
+        data: expect.objectContaining({
+          reason: 'not authorized',
+          detail: expect.stringContaining('not registered'),
+        }),
+      }),
+    ]);
+    expect(await store.readStream('client-GID_stranger@@@dev')).toEqual([]);
+  });
 });

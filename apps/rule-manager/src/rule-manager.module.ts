@@ -12,6 +12,7 @@ import { TOPIC_CHECKER } from './control-plane/target-topic.check.js';
 import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
 import { ReadControlPlaneHandler } from './read-model/read-control-plane.query.js';
 import { ClientStatusHttpController } from './client-status/client-status.http.controller.js';
+import { ClientTraceHttpController } from './client-status/client-trace.http.controller.js';
 import { ChangeRuleStatusHttpController } from './change-rule-status/change-rule-status.http.controller.js';
 import { DeleteRuleHttpController } from './delete-rule/delete-rule.http.controller.js';
 import { EditRuleHttpController } from './edit-rule/edit-rule.http.controller.js';
@@ -45,6 +46,7 @@ export class RuleManagerModule {
         GetRuleHttpController,
         HealthHttpController,
         ClientStatusHttpController,
+        ClientTraceHttpController,
         StatusBusController,
         ControlPlaneBusController,
       ],

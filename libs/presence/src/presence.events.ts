@@ -54,6 +54,28 @@ export function statusEventType(type: PresenceEventType): StatusEventType {
   return STATUS_EVENT_TYPES[type];
 }
 
+/**
+ * A CONNECT the broker refused (SPEC §2): no notification and no sequence number, only a trace entry, kept in its
+ * own stream so the client's sequence stays the sequence of its connections.
+ */
+export type ClientConnectRefused = {
+  type: 'ClientConnectRefused';
+  data: {
+    [key: string]: unknown;
+    clientId: string;
+    clientIp: string;
+    time: number;
+    reason: PresenceReason;
+    detail: string;
+  };
+};
+
+export const REFUSED_STREAM_PREFIX = 'refused-';
+
+export function refusedConnectStream(clientId: string): string {
+  return REFUSED_STREAM_PREFIX + clientId;
+}
+
 export const CLIENT_STREAM_PREFIX = 'client-';
 
 export function clientStream(clientId: string): string {

@@ -1,6 +1,11 @@
 import { parseClientId } from '#libs/presence';
 
-export type Admission = { admitted: true; groupId: string } | { admitted: false; reason: string };
+import type { PresenceReason } from '#libs/presence';
+
+/** `traceable`: the client ID is well formed, so the refusal is kept in the client's trace. */
+export type Admission =
+  | { admitted: true; groupId: string }
+  | { admitted: false; reason: string; traceReason: PresenceReason; traceable: boolean };
 
 /**
  * SPEC §2: a client ID that breaks the format, or whose group is not registered, is refused with CONNACK
@@ -11,9 +16,17 @@ export async function admitClient(
   isRegistered: (groupId: string) => Promise<boolean>,
 ): Promise<Admission> {
   const parsed = parseClientId(clientId);
-  if (!parsed.ok) return { admitted: false, reason: `client ID "${clientId}" ${parsed.problem}` };
+  if (!parsed.ok) {
+    return {
+      admitted: false,
+      reason: `client ID "${clientId}" ${parsed.problem}`,
+      traceReason: 'invalid param',
+      traceable: false,
+    };
+  }
   if (!(await isRegistered(parsed.groupId))) {
-    return { admitted: false, reason: `group ${parsed.groupId} of client ${clientId} is not registered` };
+    const reason = `group ${parsed.groupId} of client ${clientId} is not registered`;
+    return { admitted: false, reason, traceReason: 'not authorized', traceable: true };
   }
   return { admitted: true, groupId: parsed.groupId };
 }

@@ -89,6 +89,16 @@ export class MqttBroker {
     });
     if (!admission.admitted) {
       this.logger.log(`refused CONNECT from ${channel.clientIp}: ${admission.reason} (identifier rejected)`);
+      if (admission.traceable) {
+        const data = {
+          clientId: client.id,
+          clientIp: channel.clientIp,
+          time: Date.now(),
+          reason: admission.traceReason,
+          detail: admission.reason,
+        };
+        this.recorder.record({ type: 'ClientConnectRefused', data });
+      }
       return done(Object.assign(new Error(admission.reason), { returnCode: IDENTIFIER_REJECTED }), false);
     }
     // MQTT 3.1.1 §3.1.4: the new connection takes over; the old channel closes with `clientId conflict`.

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DuplicateEventError, type EventStore, type NewEvent, type StreamAppend } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
-import { clientStream, type PresenceEvent } from '#libs/presence';
+import {
+  clientStream,
+  refusedConnectStream,
+  type ClientConnectRefused,
+  type PresenceEvent,
+} from '#libs/presence';
 
 /** Group commit: flush when the oldest queued event is this old … */
 const MAX_DELAY_MS = 5;
@@ -33,10 +38,14 @@ export class PresenceRecorder {
     return this.queue.length + (this.failedBatch?.length ?? 0);
   }
 
-  record(event: PresenceEvent): void {
+  record(event: PresenceEvent | ClientConnectRefused): void {
+    const stream =
+      event.type === 'ClientConnectRefused'
+        ? refusedConnectStream(event.data.clientId)
+        : clientStream(event.data.clientId);
     // The event ID is fixed now, so a retry of a batch that was in fact committed is refused, not duplicated.
     this.queue.push({
-      stream: clientStream(event.data.clientId),
+      stream,
       event: {
         eventId: randomUUID(),
         type: event.type,

@@ -1,0 +1,68 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import type { EventStore, RecordedEvent } from '#libs/event-store';
+import { EVENT_STORE } from '#libs/platform';
+import { clientStream, parseClientId, refusedConnectStream } from '#libs/presence';
+import { RulesError } from '#libs/rules';
+import { ApiCall, ApiResource } from '../http/api-docs.js';
+
+/** The original's device trace actions: connect, close (the TCP connection ended), disconnect. */
+const ACTIONS: Record<string, string> = {
+  ClientConnected: 'connect',
+  ClientDisconnected: 'disconnect',
+  ClientConnectionClosed: 'close',
+  ClientConnectRefused: 'connect',
+};
+
+function time(value: string | undefined, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(parsed))
+    throw RulesError.of(
+      'VALIDATION_FAILED',
+      field,
+      'format',
+      `${field} must be epoch milliseconds or an ISO 8601 time`,
+    );
+  return parsed;
+}
+
+/** A client's trace (QueryMqttTraceDevice): every connect, disconnect and close, refused connects included. */
+@ApiResource('clients')
+@Controller('api/v1/clients')
+export class ClientTraceHttpController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get(':clientId/trace')
+  @ApiCall('The client’s connects, disconnects and closes (refused connects too) between from and to', 400)
+  async trace(@Param('clientId') clientId: string, @Query('from') from?: string, @Query('to') to?: string) {
+    const parsed = parseClientId(clientId);
+    if (!parsed.ok)
+      throw RulesError.of('VALIDATION_FAILED', 'clientId', 'pattern', `clientId ${parsed.problem}`);
+    const [since, until] = [time(from, 'from', 0), time(to, 'to', Number.MAX_SAFE_INTEGER)];
+    const [connections, refusals] = await Promise.all([
+      this.store.readStream(clientStream(clientId)),
+      this.store.readStream(refusedConnectStream(clientId)),
+    ]);
+    const entries = [...connections, ...refusals]
+      .filter((event) => {
+        const at = event.data['time'] as number;
+        return at >= since && at <= until;
+      })
+      .sort((a, b) => (a.data['time'] as number) - (b.data['time'] as number) || a.position - b.position)
+      .map(entry);
+    return { clientId, items: entries, total: entries.length };
+  }
+}
+
+function entry(event: RecordedEvent) {
+  const refused = event.type === 'ClientConnectRefused';
+  return {
+    time: new Date(event.data['time'] as number).toISOString(),
+    ...(refused ? {} : { channelId: event.data['channelId'], seq: event.version }),
+    action: ACTIONS[event.type] ?? event.type,
+    actionCode: `mqtt.trace.action.${ACTIONS[event.type] ?? 'unknown'}`,
+    reason: event.data['reason'],
+    ...(refused && { refused: true }),
+    ...(event.data['inferred'] === true && { inferred: true }),
+  };
+}
