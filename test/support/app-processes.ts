@@ -23,25 +23,35 @@ export interface RunningApp {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** A port nobody listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
+
+/**
+ * `count` consecutive free ports below Linux's ephemeral range (32768+), where no outgoing connection (the
+ * tests open thousands) can take one between this check and the app's listen.
+ */
+export async function freePorts(count = 1): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await Promise.all(Array.from({ length: count }, (_, i) => canListen(base + i)));
+    if (free.every(Boolean)) return base;
+  }
+}
+
+/** A port nobody listens on right now. */
+export const freePort = () => freePorts(1);
 
 export const E2E_ADMIN_SECRET = 'e2e-admin-secret-0123456789';
 
 /** Environment for one isolated deployment: its own data directory and free ports (never 1883: Mosquitto). */
 export async function isolatedEnv(overrides: Record<string, string> = {}): Promise<Record<string, string>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'msr-'));
-  let busPort = await freePort();
-  while (busPort > 65000) busPort = await freePort(); // the TCP bus also uses busPort+1 and +2
+  const busPort = await freePorts(3); // the TCP bus: rule-manager on it, presence-ingest +1, rocketmq-dispatch +2
   return {
     DATA_DIR: dataDir,
     HTTP_PORT: String(await freePort()),
