@@ -1,0 +1,89 @@
+// p50/p99 from CONNACK to the connect event being stored, with connects paced at a fixed rate (default 1,000/s).
+// "Stored" is when a reader polling the store every 2 ms first sees the event (its error is at most that poll).
+// Run: npm run build && node bench/stored-latency.mjs [rate=1000] [seconds=5]   (prints figures; not a test)
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'mqtt-packet';
+import { percentile } from './support/raw-load.mjs';
+
+const RATE = Number(process.argv[2] ?? 1000);
+const SECONDS = Number(process.argv[3] ?? 5);
+const TOTAL = RATE * SECONDS;
+const port = () => 20_000 + Math.floor(Math.random() * 12_000);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-latency-'));
+const { openEventStore } = await import('../dist/libs/event-store/src/index.js');
+const store = await openEventStore(`sqlite:${join(dataDir, 'events.db')}`, { pollIntervalMs: 2 });
+const metadata = { actor: 'bench', occurredAt: Date.now() };
+await store.append(
+  'rules-mqtt-bench',
+  [{ eventId: randomUUID(), type: 'GroupRegistered', data: { groupId: 'GID_bench' }, metadata }],
+  'no_stream',
+);
+const mqttPort = port();
+const env = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  MQTT_PORT: String(mqttPort),
+  BUS_URL: `tcp://127.0.0.1:${port()}`,
+  INSTANCE_ID: 'mqtt-bench',
+};
+const presence = spawn(process.execPath, ['dist/apps/presence-ingest/src/main.js'], {
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+await new Promise((ready) =>
+  presence.stdout.on('data', (chunk) => String(chunk).includes('MQTT broker') && ready()),
+);
+
+// A reader polling the head: when each connect event first became visible.
+const seen = new Map();
+let after = await store.headPosition();
+let reading = true;
+const reader = (async () => {
+  while (reading) {
+    const now = Date.now();
+    for (const event of await store.readAll(after, { filter: { types: ['ClientConnected'] }, limit: 5000 })) {
+      seen.set(event.data.clientId, now - event.data.time);
+      after = event.position;
+    }
+    await sleep(2);
+  }
+})();
+
+const sockets = [];
+const started = performance.now();
+for (let i = 0; i < TOTAL; i++) {
+  const due = started + (i * 1000) / RATE;
+  const wait = due - performance.now();
+  if (wait > 1) await sleep(wait);
+  const socket = createConnection(mqttPort, '127.0.0.1');
+  socket.on('error', () => undefined);
+  socket.write(
+    generate({
+      cmd: 'connect',
+      clientId: `GID_bench@@@dev-${i}`,
+      protocolVersion: 4,
+      clean: true,
+      keepalive: 300,
+    }),
+  );
+  sockets.push(socket);
+}
+const offered = TOTAL / ((performance.now() - started) / 1000);
+while (seen.size < TOTAL) await sleep(20);
+reading = false;
+await reader;
+const latencies = [...seen.values()];
+console.log(
+  `presence-ingest, ${TOTAL} connects offered at ${offered.toFixed(0)}/s: CONNACK→stored p50 ${percentile(latencies, 50)} ms, ` +
+    `p99 ${percentile(latencies, 99)} ms, max ${Math.max(...latencies)} ms (SQLite, reader poll 2 ms)`,
+);
+sockets.forEach((socket) => socket.destroy());
+presence.kill('SIGTERM');
+await store.close();
