@@ -9,7 +9,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 /** What each app prints once it is ready: the start-up line the README shows. */
 const READY: Record<AppName, RegExp> = {
   'rule-manager': /HTTP on http:\/\/localhost:\d+/,
-  'presence-ingest': /MQTT broker of instance .* on mqtt:\/\/localhost:\d+/,
+  'presence-ingest': /MQTT broker of instance .* on mqtt:\/\/[^:]+:\d+/,
   'rocketmq-dispatch': /forwarding client status events/,
 };
 

@@ -38,8 +38,9 @@ async function bootstrap(): Promise<void> {
   await listenOn('BUS_URL', Number(new URL(bus).port), () => app.listen());
   const logger = new Logger(APP);
   logger.log(
-    `MQTT broker of instance ${config.instanceId} on mqtt://localhost:${config.mqttPort} ` +
-      `(clients <GroupID>@@@<DeviceID> of registered groups), bus ${bus}, store ${store.description}`,
+    `MQTT broker of instance ${config.instanceId} on mqtt://${config.mqttHost}:${config.mqttPort} ` +
+      `(clients <GroupID>@@@<DeviceID> of registered groups; anonymous ${config.mqttAllowAnonymous ? 'allowed' : 'refused'}), ` +
+      `bus ${bus}, store ${store.description}`,
   );
   onShutdownSignal(APP, async (signal) => {
     logger.log(`${signal}: closing client connections and storing their last events`);

@@ -13,6 +13,7 @@ import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
 import { ReadControlPlaneHandler } from './read-model/read-control-plane.query.js';
 import { ClientStatusHttpController } from './client-status/client-status.http.controller.js';
 import { ClientTraceHttpController } from './client-status/client-trace.http.controller.js';
+import { DeviceCredentialsHttpController } from './device-credentials/device-credentials.http.controller.js';
 import { ChangeRuleStatusHttpController } from './change-rule-status/change-rule-status.http.controller.js';
 import { DeleteRuleHttpController } from './delete-rule/delete-rule.http.controller.js';
 import { EditRuleHttpController } from './edit-rule/edit-rule.http.controller.js';
@@ -46,6 +47,7 @@ export class RuleManagerModule {
         GetRuleHttpController,
         HealthHttpController,
         ClientStatusHttpController,
+        DeviceCredentialsHttpController,
         ClientTraceHttpController,
         StatusBusController,
         ControlPlaneBusController,

@@ -8,6 +8,10 @@ export { ConfigError };
 export interface AppConfig {
   httpPort: number;
   mqttPort: number;
+  /** The address the MQTT listener binds: loopback by default, as Mosquitto 2 does. */
+  mqttHost: string;
+  /** Whether clients without credentials may connect: by default only when the listener is loopback. */
+  mqttAllowAnonymous: boolean;
   dataDir: string;
   eventStoreUrl: string;
   instanceId: string;
@@ -56,6 +60,15 @@ function matching(env: Env, name: string, fallback: string, pattern: RegExp, wha
   return value;
 }
 
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const text = read(env, name, String(fallback)).toLowerCase();
+  if (text !== 'true' && text !== 'false')
+    throw new ConfigError(name, `${name}="${text}" must be true or false`);
+  return text === 'true';
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+
 function eventStoreUrl(env: Env, dataDir: string): string {
   const value = read(env, 'EVENT_STORE_URL', `sqlite:${resolve(dataDir, 'events.db')}`);
   if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(value)) {
@@ -88,9 +101,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'CREDENTIALS_KEY must be 32 bytes in base64 (openssl rand -base64 32)',
     );
   }
+  const mqttHost = read(env, 'MQTT_HOST', '127.0.0.1');
   return {
     httpPort: port(env, 'HTTP_PORT', 3000),
     mqttPort: port(env, 'MQTT_PORT', 1883),
+    mqttHost,
+    mqttAllowAnonymous: flag(env, 'MQTT_ALLOW_ANONYMOUS', isLoopback(mqttHost)),
     dataDir,
     eventStoreUrl: eventStoreUrl(env, dataDir),
     instanceId: matching(env, 'INSTANCE_ID', 'mqtt-local', ID_PATTERN, '3–64 characters of [A-Za-z0-9_-]'),

@@ -6,3 +6,4 @@ export * from './tokens.js';
 export * from './shutdown.js';
 export * from './api-tokens.js';
 export * from './app-logger.js';
+export * from './password-hash.js';

@@ -27,6 +27,16 @@ export type UpdateRocketmqInstance = {
 };
 export type DeleteRocketmqInstance = { type: 'DeleteRocketmqInstance'; data: { instanceId: string } };
 
+/** The app hashes the password before the command is built; the domain only stores the hash. */
+export type SetDeviceCredentials = {
+  type: 'SetDeviceCredentials';
+  data: { scope: 'group' | 'device'; id: string; input: unknown; passwordHash: string };
+};
+export type RemoveDeviceCredentials = {
+  type: 'RemoveDeviceCredentials';
+  data: { scope: 'group' | 'device'; id: string };
+};
+
 export type CreateRule = { type: 'CreateRule'; data: { input: unknown } };
 
 /**
@@ -49,6 +59,8 @@ export type ControlPlaneCommand =
   | RegisterRocketmqInstance
   | UpdateRocketmqInstance
   | DeleteRocketmqInstance
+  | SetDeviceCredentials
+  | RemoveDeviceCredentials
   | CreateRule
   | UpdateRule
   | EnableRule

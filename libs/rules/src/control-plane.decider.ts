@@ -2,6 +2,7 @@ import type { ControlPlaneCommand, ControlPlaneContext } from './control-plane.c
 import type { ControlPlaneEvent } from './control-plane.events.js';
 import type { ControlPlaneState } from './control-plane.state.js';
 import { createRule } from './create-rule.decider.js';
+import { removeDeviceCredentials, setDeviceCredentials } from './device-credentials.decider.js';
 import { deleteGroup, registerGroup, updateGroup } from './group.decider.js';
 import {
   deleteRocketmqInstance,
@@ -29,6 +30,10 @@ export function decideControlPlane(
       return updateRocketmqInstance(command, state, context);
     case 'DeleteRocketmqInstance':
       return deleteRocketmqInstance(command, state);
+    case 'SetDeviceCredentials':
+      return setDeviceCredentials(command, state);
+    case 'RemoveDeviceCredentials':
+      return removeDeviceCredentials(command, state);
     case 'CreateRule':
       return createRule(command, state, context);
     case 'UpdateRule':

@@ -50,6 +50,24 @@ export type GroupDeleted = { type: 'GroupDeleted'; data: { groupId: string } };
 /** The whole instance after the change (credentials only as ciphertext). */
 export type RocketmqInstanceUpdated = { type: 'RocketmqInstanceUpdated'; data: RocketmqInstanceData };
 export type RocketmqInstanceDeleted = { type: 'RocketmqInstanceDeleted'; data: { instanceId: string } };
+/** Who may connect: one username/password for a whole group, or for one device (client ID), which wins. */
+export type CredentialScope = 'group' | 'device';
+
+export interface DeviceCredentialsData {
+  [key: string]: unknown;
+  scope: CredentialScope;
+  /** The group ID or the client ID. */
+  id: string;
+  username: string;
+  /** Only a salted, slow hash (computed by the app): the password itself is never stored. */
+  passwordHash: string;
+}
+
+export type DeviceCredentialsSet = { type: 'DeviceCredentialsSet'; data: DeviceCredentialsData };
+export type DeviceCredentialsRemoved = {
+  type: 'DeviceCredentialsRemoved';
+  data: { scope: CredentialScope; id: string };
+};
 export type RuleCreated = { type: 'RuleCreated'; data: RuleDefinition };
 /** The whole definition after the edit; the rule's history shows what changed by comparing it with the one before. */
 export type RuleUpdated = { type: 'RuleUpdated'; data: RuleDefinition };
@@ -65,6 +83,8 @@ export type ControlPlaneEvent =
   | RocketmqInstanceRegistered
   | RocketmqInstanceUpdated
   | RocketmqInstanceDeleted
+  | DeviceCredentialsSet
+  | DeviceCredentialsRemoved
   | RuleCreated
   | RuleUpdated
   | RuleEnabled
@@ -79,6 +99,8 @@ const TYPES: Record<ControlPlaneEventType, true> = {
   RocketmqInstanceRegistered: true,
   RocketmqInstanceUpdated: true,
   RocketmqInstanceDeleted: true,
+  DeviceCredentialsSet: true,
+  DeviceCredentialsRemoved: true,
   RuleCreated: true,
   RuleUpdated: true,
   RuleEnabled: true,

@@ -1,5 +1,7 @@
 import type {
   ControlPlaneEvent,
+  CredentialScope,
+  DeviceCredentialsData,
   GroupData,
   RocketmqInstanceData,
   RuleDefinition,
@@ -34,13 +36,18 @@ export interface ControlPlaneState {
   groups: Record<string, Group>;
   rocketmqInstances: Record<string, RocketmqInstance>;
   rules: Record<string, Rule>;
+  /** Keyed by `credentialsKey(scope, id)`. */
+  credentials: Record<string, DeviceCredentialsData>;
 }
+
+export const credentialsKey = (scope: CredentialScope, id: string) => `${scope}:${id}`;
 
 export const initialControlPlaneState = (): ControlPlaneState => ({
   version: 0,
   groups: {},
   rocketmqInstances: {},
   rules: {},
+  credentials: {},
 });
 
 export function evolveControlPlane(
@@ -64,8 +71,17 @@ export function evolveControlPlane(
       };
     }
     case 'GroupDeleted': {
+      // A deleted group's credentials go with it (its devices' own credentials too).
       const { [event.data.groupId]: _deleted, ...groups } = state.groups;
-      return { ...next, groups };
+      const prefix = `${event.data.groupId}@@@`;
+      const credentials = Object.fromEntries(
+        Object.entries(state.credentials).filter(
+          ([, c]) =>
+            !(c.scope === 'group' && c.id === event.data.groupId) &&
+            !(c.scope === 'device' && c.id.startsWith(prefix)),
+        ),
+      );
+      return { ...next, groups, credentials };
     }
     case 'RocketmqInstanceUpdated': {
       const instance = state.rocketmqInstances[event.data.instanceId];
@@ -76,6 +92,16 @@ export function evolveControlPlane(
     case 'RocketmqInstanceDeleted': {
       const { [event.data.instanceId]: _deleted, ...rocketmqInstances } = state.rocketmqInstances;
       return { ...next, rocketmqInstances };
+    }
+    case 'DeviceCredentialsSet':
+      return {
+        ...next,
+        credentials: { ...state.credentials, [credentialsKey(event.data.scope, event.data.id)]: event.data },
+      };
+    case 'DeviceCredentialsRemoved': {
+      const { [credentialsKey(event.data.scope, event.data.id)]: _removed, ...credentials } =
+        state.credentials;
+      return { ...next, credentials };
     }
     case 'RocketmqInstanceRegistered':
       return {

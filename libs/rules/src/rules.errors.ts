@@ -18,7 +18,8 @@ export type RulesErrorCode =
   | 'RULE_NOT_FOUND'
   | 'GROUP_IN_USE'
   | 'ROCKETMQ_INSTANCE_IN_USE'
-  | 'RULE_VERSION_MISMATCH';
+  | 'RULE_VERSION_MISMATCH'
+  | 'CREDENTIALS_NOT_FOUND';
 
 /** A refused command. Nothing was written. `violations` name each field and the rule it broke. */
 export class RulesError extends Error {

@@ -6,9 +6,9 @@ import type { PresenceEvent, PresenceReason } from '#libs/presence';
 import { PresenceRecorder } from '../recording/presence-recorder.js';
 import { RegisteredGroups } from '../registered-groups/registered-groups.js';
 import { channelOf, markClosing, openChannel, type Channel } from './channel.js';
-import { admitClient } from './client-admission.js';
+import { admitClient, type AdmissionRules } from './client-admission.js';
+import { VerifiedPasswords } from './verified-passwords.js';
 
-const IDENTIFIER_REJECTED = 2;
 const NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
@@ -21,12 +21,25 @@ export class MqttBroker {
   private broker: Aedes | undefined;
   private server: Server | undefined;
   private stopping = false;
+  private readonly passwords = new VerifiedPasswords();
+  private readonly admission: AdmissionRules;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly groups: RegisteredGroups,
     private readonly recorder: PresenceRecorder,
-  ) {}
+  ) {
+    this.admission = {
+      isRegistered: async (groupId) => {
+        if (this.groups.has(groupId)) return true;
+        await this.groups.refresh().catch(() => undefined); // registered a moment ago? look once more
+        return this.groups.has(groupId);
+      },
+      credentialsFor: (clientId, groupId) => this.groups.credentialsFor(clientId, groupId),
+      verifyPassword: (password, hash) => this.passwords.verify(password, hash),
+      allowAnonymous: config.mqttAllowAnonymous,
+    };
+  }
 
   get connectedClients(): number {
     return this.broker?.connectedClients ?? 0;
@@ -34,7 +47,7 @@ export class MqttBroker {
 
   async listen(): Promise<void> {
     const broker = await Aedes.createBroker({
-      authenticate: (client, _u, _p, done) => void this.admit(client, done),
+      authenticate: (client, username, password, done) => void this.admit(client, username, password, done),
     });
     broker.on('connackSent', (packet, client) => {
       if (packet.returnCode === 0) this.connected(client);
@@ -50,7 +63,7 @@ export class MqttBroker {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.config.mqttPort, () => {
+      server.listen(this.config.mqttPort, this.config.mqttHost, () => {
         server.off('error', reject);
         resolve();
       });
@@ -79,16 +92,16 @@ export class MqttBroker {
 
   private async admit(
     client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
     done: (error: AuthenticateError | null, success: boolean | null) => void,
   ) {
     const channel = openChannel(client);
-    const admission = await admitClient(client.id, async (groupId) => {
-      if (this.groups.has(groupId)) return true;
-      await this.groups.refresh().catch(() => undefined); // registered a moment ago? look once more
-      return this.groups.has(groupId);
-    });
+    const admission = await admitClient(client.id, username, password, this.admission);
     if (!admission.admitted) {
-      this.logger.log(`refused CONNECT from ${channel.clientIp}: ${admission.reason} (identifier rejected)`);
+      this.logger.log(
+        `refused CONNECT from ${channel.clientIp}: ${admission.reason} (CONNACK ${admission.returnCode})`,
+      );
       if (admission.traceable) {
         const data = {
           clientId: client.id,
@@ -99,7 +112,7 @@ export class MqttBroker {
         };
         this.recorder.record({ type: 'ClientConnectRefused', data });
       }
-      return done(Object.assign(new Error(admission.reason), { returnCode: IDENTIFIER_REJECTED }), false);
+      return done(Object.assign(new Error(admission.reason), { returnCode: admission.returnCode }), false);
     }
     // MQTT 3.1.1 §3.1.4: the new connection takes over; the old channel closes with `clientId conflict`.
     const previous = (this.broker as unknown as { clients: Record<string, Client> }).clients[client.id];

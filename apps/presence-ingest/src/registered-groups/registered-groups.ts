@@ -3,10 +3,12 @@ import type { EventStore } from '#libs/event-store';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import {
   controlPlaneStream,
+  credentialsKey,
   evolveControlPlane,
   initialControlPlaneState,
   isControlPlaneEvent,
   type ControlPlaneState,
+  type DeviceCredentialsData,
 } from '#libs/rules';
 
 /**
@@ -35,6 +37,14 @@ export class RegisteredGroups implements OnModuleDestroy {
 
   has(groupId: string): boolean {
     return Object.hasOwn(this.state.groups, groupId);
+  }
+
+  /** The device's own credentials win over its group's. */
+  credentialsFor(clientId: string, groupId: string): DeviceCredentialsData | undefined {
+    return (
+      this.state.credentials[credentialsKey('device', clientId)] ??
+      this.state.credentials[credentialsKey('group', groupId)]
+    );
   }
 
   /** Reads the control plane events appended since the last read; concurrent callers share one read. */

@@ -19,6 +19,7 @@ const STATUS: Record<RulesErrorCode, number> = {
   REGION_MISMATCH: 422,
   RULE_TYPE_NOT_SUPPORTED: 422,
   RULE_VERSION_MISMATCH: 412,
+  CREDENTIALS_NOT_FOUND: 404,
 };
 
 export const PROBLEM_TITLES: Record<number, string> = {

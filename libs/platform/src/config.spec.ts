@@ -1,0 +1,43 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({ DATA_DIR: '/tmp/relay' });
+    expect(config).toMatchObject({
+      httpPort: 3000,
+      mqttPort: 1883,
+      mqttHost: '127.0.0.1',
+      mqttAllowAnonymous: true,
+      eventStoreUrl: 'sqlite:/tmp/relay/events.db',
+      instanceId: 'mqtt-local',
+      region: 'local',
+      busUrl: 'tcp://127.0.0.1:3100',
+      maxRulesPerInstance: 100,
+      apiTokens: [],
+    });
+  });
+
+  it('refuses anonymous clients by default once the MQTT listener leaves loopback', () => {
+    expect(loadConfig({ MQTT_HOST: '0.0.0.0' }).mqttAllowAnonymous).toBe(false);
+    expect(loadConfig({ MQTT_HOST: '0.0.0.0', MQTT_ALLOW_ANONYMOUS: 'true' }).mqttAllowAnonymous).toBe(true);
+  });
+
+  it.each([
+    ['MQTT_ALLOW_ANONYMOUS', 'yes'],
+    ['MQTT_PORT', '70000'],
+    ['INSTANCE_ID', 'no spaces'],
+    ['API_TOKENS', 'ops:root:0123456789abcdef'],
+    ['API_TOKENS', 'ops:admin:short'],
+    ['CREDENTIALS_KEY', 'not-32-bytes'],
+  ])('names %s when its value is wrong (%s)', (variable, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ variable, message: expect.stringContaining(variable) });
+  });
+});

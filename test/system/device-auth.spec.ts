@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { openEventStore, type EventStore } from '#libs/event-store';
+import { E2E_ADMIN_SECRET, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+
+/** Device authentication with anonymous access off: group and device credentials managed through the API. */
+let env: Record<string, string>;
+let apps: RunningApp[] = [];
+let store: EventStore;
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`http://127.0.0.1:${env['HTTP_PORT']}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_SECRET}` },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  return {
+    status: response.status,
+    body: response.status === 204 ? {} : ((await response.json()) as Record<string, any>),
+  };
+}
+
+/** The CONNACK return code a client gets: 0 accepted, 4 bad user name or password, 5 not authorized. */
+function connackCode(clientId: string, username?: string, password?: string): Promise<number> {
+  return new Promise((resolve) => {
+    const client = mqtt.connect(`mqtt://127.0.0.1:${env['MQTT_PORT']}`, {
+      clientId,
+      reconnectPeriod: 0,
+      ...(username !== undefined && { username, password }),
+    });
+    client.once('connect', () => {
+      client.end(true);
+      resolve(0);
+    });
+    client.once('error', (error) => {
+      client.end(true);
+      resolve((error as { code?: number }).code ?? -1);
+    });
+  });
+}
+
+/** presence-ingest follows the control plane within milliseconds; a test waits for it like a device would retry. */
+async function eventuallyCode(expected: number, ...args: Parameters<typeof connackCode>): Promise<number> {
+  const deadline = Date.now() + 5_000;
+  let code = await connackCode(...args);
+  while (code !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    code = await connackCode(...args);
+  }
+  return code;
+}
+
+beforeAll(async () => {
+  env = await isolatedEnv({ MQTT_ALLOW_ANONYMOUS: 'false' });
+  apps = [await startApp('rule-manager', env), await startApp('presence-ingest', env)];
+  store = await openEventStore(`sqlite:${join(env['DATA_DIR']!, 'events.db')}`);
+  await api('POST', '/api/v1/groups', { groupId: 'GID_secure' });
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(apps.map((app) => app.stop()));
+  await store.close();
+});
+
+describe('device authentication', () => {
+  it('refuses clients without credentials when anonymous access is off', async () => {
+    expect(apps[1]!.output()).toContain('anonymous refused');
+    expect(await eventuallyCode(5, 'GID_secure@@@van-1')).toBe(5);
+  });
+
+  it('admits a group username/password and refuses a wrong one', async () => {
+    const set = await api('PUT', '/api/v1/groups/GID_secure/credentials', {
+      username: 'fleet',
+      password: 'fleet-password-1',
+    });
+    expect(set).toEqual({ status: 200, body: { scope: 'group', id: 'GID_secure', username: 'fleet' } });
+    expect(await eventuallyCode(0, 'GID_secure@@@van-1', 'fleet', 'fleet-password-1')).toBe(0);
+    expect(await connackCode('GID_secure@@@van-1', 'fleet', 'wrong-password')).toBe(4);
+    expect(await connackCode('GID_secure@@@van-1', 'someone', 'fleet-password-1')).toBe(4);
+  });
+
+  it('lets a device’s own credentials win over its group’s', async () => {
+    await api('PUT', '/api/v1/clients/GID_secure@@@van-1/credentials', {
+      username: 'van-1',
+      password: 'van-password-1',
+    });
+    expect(await eventuallyCode(4, 'GID_secure@@@van-1', 'fleet', 'fleet-password-1')).toBe(4);
+    expect(await connackCode('GID_secure@@@van-1', 'van-1', 'van-password-1')).toBe(0);
+    expect(await connackCode('GID_secure@@@van-2', 'fleet', 'fleet-password-1')).toBe(0);
+    expect((await api('DELETE', '/api/v1/clients/GID_secure@@@van-1/credentials')).status).toBe(204);
+    expect(await eventuallyCode(0, 'GID_secure@@@van-1', 'fleet', 'fleet-password-1')).toBe(0);
+  });
+
+  it('stores only salted hashes, never a password', async () => {
+    const stored = JSON.stringify(await store.readAll(0, { limit: 10_000 }));
+    expect(stored).not.toContain('fleet-password-1');
+    expect(stored).not.toContain('van-password-1');
+    expect(stored).toMatch(/pbkdf2-sha256\$20000\$/);
+    const refused = await store.readStream('refused-GID_secure@@@van-1');
+    expect(refused.map((e) => e.data['reason'])).toContain('not authorized');
+  });
+});
