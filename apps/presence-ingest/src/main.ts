@@ -11,6 +11,7 @@ import {
   loadConfig,
   onShutdownSignal,
 } from '#libs/platform';
+import { configuredListeners } from './broker/listeners.js';
 import { MqttBroker } from './broker/mqtt-broker.js';
 import { ClientStatusProjector } from './client-status/client-status.projector.js';
 import { RestartReconciliation } from './client-status/restart-reconciliation.js';
@@ -34,11 +35,14 @@ async function bootstrap(): Promise<void> {
   await app.get(ClientStatusProjector).start();
   await app.get(RestartReconciliation).closeChannelsLeftOpen(Date.now());
   const broker = app.get(MqttBroker);
-  await listenOn('MQTT_PORT', config.mqttPort, () => broker.listen());
+  await broker.start();
+  const listeners = configuredListeners(config);
+  for (const listener of listeners)
+    await listenOn(listener.variable, listener.port, () => broker.listen(listener));
   await listenOn('BUS_URL', Number(new URL(bus).port), () => app.listen());
   const logger = new Logger(APP);
   logger.log(
-    `MQTT broker of instance ${config.instanceId} on mqtt://${config.mqttHost}:${config.mqttPort} ` +
+    `MQTT broker of instance ${config.instanceId} on ${listeners.map((l) => l.url).join(', ')} ` +
       `(clients <GroupID>@@@<DeviceID> of registered groups; anonymous ${config.mqttAllowAnonymous ? 'allowed' : 'refused'}), ` +
       `bus ${bus}, store ${store.description}`,
   );

@@ -12,6 +12,7 @@ import { openEventStore, type EventStore, type RecordedEvent } from '#libs/event
 import { loadConfig } from '#libs/platform';
 import { controlPlaneStream } from '#libs/rules';
 import { freePort } from '../../../test/support/app-processes.js';
+import { configuredListeners } from '../src/broker/listeners.js';
 import { MqttBroker } from '../src/broker/mqtt-broker.js';
 import { PresenceIngestModule } from '../src/presence-ingest.module.js';
 import { RegisteredGroups } from '../src/registered-groups/registered-groups.js';
@@ -44,7 +45,9 @@ beforeAll(async () => {
   );
   app = await NestFactory.createMicroservice(PresenceIngestModule.create(config, store), { logger: false });
   await app.get(RegisteredGroups).start();
-  await app.get(MqttBroker).listen();
+  const broker = app.get(MqttBroker);
+  await broker.start();
+  for (const listener of configuredListeners(config)) await broker.listen(listener);
 });
 
 afterAll(async () => {

@@ -12,6 +12,10 @@ export interface AppConfig {
   mqttHost: string;
   /** Whether clients without credentials may connect: by default only when the listener is loopback. */
   mqttAllowAnonymous: boolean;
+  /** MQTT over TLS, when a certificate and key are configured (PEM files). */
+  mqttTls?: { port: number; certFile: string; keyFile: string };
+  /** MQTT over WebSocket on its own port, when configured. */
+  mqttWsPort?: number;
   dataDir: string;
   eventStoreUrl: string;
   instanceId: string;
@@ -58,6 +62,26 @@ function matching(env: Env, name: string, fallback: string, pattern: RegExp, wha
   const value = read(env, name, fallback);
   if (!pattern.test(value)) throw new ConfigError(name, `${name}="${value}" must be ${what}: change ${name}`);
   return value;
+}
+
+/** MQTT_TLS_PORT with MQTT_TLS_CERT and MQTT_TLS_KEY: all three, or none. */
+function mqttTls(env: Env): Pick<AppConfig, 'mqttTls'> {
+  const certFile = env['MQTT_TLS_CERT']?.trim();
+  const keyFile = env['MQTT_TLS_KEY']?.trim();
+  const tlsPort = env['MQTT_TLS_PORT']?.trim();
+  if (!certFile && !keyFile && !tlsPort) return {};
+  for (const [name, value] of [
+    ['MQTT_TLS_CERT', certFile],
+    ['MQTT_TLS_KEY', keyFile],
+    ['MQTT_TLS_PORT', tlsPort],
+  ]) {
+    if (!value)
+      throw new ConfigError(
+        name!,
+        `${name} is missing: MQTT over TLS needs MQTT_TLS_PORT, MQTT_TLS_CERT and MQTT_TLS_KEY`,
+      );
+  }
+  return { mqttTls: { port: port(env, 'MQTT_TLS_PORT', 8883), certFile: certFile!, keyFile: keyFile! } };
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {
@@ -107,6 +131,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mqttPort: port(env, 'MQTT_PORT', 1883),
     mqttHost,
     mqttAllowAnonymous: flag(env, 'MQTT_ALLOW_ANONYMOUS', isLoopback(mqttHost)),
+    ...mqttTls(env),
+    ...(env['MQTT_WS_PORT']?.trim() && { mqttWsPort: port(env, 'MQTT_WS_PORT', 0) }),
     dataDir,
     eventStoreUrl: eventStoreUrl(env, dataDir),
     instanceId: matching(env, 'INSTANCE_ID', 'mqtt-local', ID_PATTERN, '3–64 characters of [A-Za-z0-9_-]'),

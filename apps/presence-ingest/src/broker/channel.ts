@@ -14,7 +14,8 @@ export interface Channel {
 
 /** `ip:port` as the broker saw it; IPv4-mapped IPv6 addresses shown as IPv4, other IPv6 in brackets. */
 export function clientAddress(client: Client): string {
-  const socket = client.conn as { remoteAddress?: string; remotePort?: number };
+  // Over WebSocket the connection is a stream; the address is on the HTTP request's socket.
+  const socket = (client.req?.socket ?? client.conn) as { remoteAddress?: string; remotePort?: number };
   const address = (socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
   const host = address.includes(':') ? `[${address}]` : address;
   return `${host}:${socket.remotePort ?? 0}`;

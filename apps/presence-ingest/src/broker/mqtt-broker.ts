@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { APP_CONFIG, type AppConfig } from '#libs/platform';
@@ -7,6 +7,7 @@ import { PresenceRecorder } from '../recording/presence-recorder.js';
 import { RegisteredGroups } from '../registered-groups/registered-groups.js';
 import { channelOf, markClosing, openChannel, type Channel } from './channel.js';
 import { admitClient, type AdmissionRules } from './client-admission.js';
+import { listen, type Listener } from './listeners.js';
 import { VerifiedPasswords } from './verified-passwords.js';
 
 const NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -19,7 +20,7 @@ const NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREAC
 export class MqttBroker {
   private readonly logger = new Logger('mqtt-broker');
   private broker: Aedes | undefined;
-  private server: Server | undefined;
+  private readonly servers: Server[] = [];
   private stopping = false;
   private readonly passwords = new VerifiedPasswords();
   private readonly admission: AdmissionRules;
@@ -45,7 +46,8 @@ export class MqttBroker {
     return this.broker?.connectedClients ?? 0;
   }
 
-  async listen(): Promise<void> {
+  /** Creates the broker; listeners are opened one by one (`listen`) so a taken port names its own variable. */
+  async start(): Promise<void> {
     const broker = await Aedes.createBroker({
       authenticate: (client, username, password, done) => void this.admit(client, username, password, done),
     });
@@ -59,22 +61,21 @@ export class MqttBroker {
     });
     broker.on('clientDisconnect', (client) => this.closed(client));
     this.broker = broker;
-    const server = createServer(broker.handle);
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.config.mqttPort, this.config.mqttHost, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+  }
+
+  async listen(listener: Listener): Promise<void> {
+    const server = listener.create(this.broker!);
+    await listen(server, listener.port, this.config.mqttHost);
+    this.servers.push(server);
   }
 
   /** Closes every connection (their channels get `tcpclean`, reason `closed by server`) and stops listening. */
   async close(): Promise<void> {
     this.stopping = true;
     await new Promise<void>((resolve) => (this.broker ? this.broker.close(() => resolve()) : resolve()));
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await Promise.all(
+      this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    );
   }
 
   /** CloseConnection: closes the client's live connection; its channel gets `tcpclean`, `closed by server`. */

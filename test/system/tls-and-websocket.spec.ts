@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { openEventStore, type EventStore, type RecordedEvent } from '#libs/event-store';
+import { controlPlaneStream } from '#libs/rules';
+import { freePort, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+
+/** MQTT over TLS (when a certificate is configured) and over WebSocket, each on its own port, same presence events. */
+let env: Record<string, string>;
+let store: EventStore;
+let presence: RunningApp;
+
+beforeAll(async () => {
+  env = await isolatedEnv();
+  const [cert, key] = [join(env['DATA_DIR']!, 'cert.pem'), join(env['DATA_DIR']!, 'key.pem')];
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
+  Object.assign(env, {
+    MQTT_TLS_PORT: String(await freePort()),
+    MQTT_TLS_CERT: cert,
+    MQTT_TLS_KEY: key,
+    MQTT_WS_PORT: String(await freePort()),
+  });
+  store = await openEventStore(`sqlite:${join(env['DATA_DIR']!, 'events.db')}`);
+  await store.append(
+    controlPlaneStream(env['INSTANCE_ID']!),
+    [
+      {
+        eventId: randomUUID(),
+        type: 'GroupRegistered',
+        data: { groupId: 'GID_secure' },
+        metadata: { actor: 'test', occurredAt: 1 },
+      },
+    ],
+    'no_stream',
+  );
+  presence = await startApp('presence-ingest', env);
+}, 60_000);
+
+afterAll(async () => {
+  await presence.stop();
+  await store.close();
+});
+
+async function connectAndLeave(url: string, clientId: string): Promise<void> {
+  const client = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 0, rejectUnauthorized: false });
+  await client.endAsync();
+}
+
+async function eventsOf(clientId: string, count: number): Promise<RecordedEvent[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const events = await store.readStream(`client-${clientId}`);
+    if (events.length >= count || Date.now() > deadline) return events;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('more listeners', () => {
+  it('announces every listener it opened', () => {
+    expect(presence.output()).toContain(`mqtts://127.0.0.1:${env['MQTT_TLS_PORT']}`);
+    expect(presence.output()).toContain(`ws://127.0.0.1:${env['MQTT_WS_PORT']}`);
+  });
+
+  it.each([
+    ['TLS', () => `mqtts://127.0.0.1:${env['MQTT_TLS_PORT']}`, 'GID_secure@@@over-tls'],
+    ['WebSocket', () => `ws://127.0.0.1:${env['MQTT_WS_PORT']}`, 'GID_secure@@@over-ws'],
+  ])(
+    'records connect, disconnect and tcpclean with the client address over %s',
+    async (_name, url, clientId) => {
+      await connectAndLeave(url(), clientId);
+      const events = await eventsOf(clientId, 3);
+      expect(events.map((e) => e.type)).toEqual([
+        'ClientConnected',
+        'ClientDisconnected',
+        'ClientConnectionClosed',
+      ]);
+      expect(events[0]!.data['clientIp']).toMatch(/^127\.0\.0\.1:\d+$/);
+    },
+  );
+});
