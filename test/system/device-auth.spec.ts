@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { openEventStore, type EventStore } from '#libs/event-store';
@@ -90,6 +91,37 @@ describe('device authentication', () => {
     expect(await connackCode('GID_secure@@@van-2', 'fleet', 'fleet-password-1')).toBe(0);
     expect((await api('DELETE', '/api/v1/clients/GID_secure@@@van-1/credentials')).status).toBe(204);
     expect(await eventuallyCode(0, 'GID_secure@@@van-1', 'fleet', 'fleet-password-1')).toBe(0);
+  });
+
+  it('admits the original product’s signature mode with an access key from the API', async () => {
+    const created = await api('POST', '/api/v1/access-keys', { description: 'backend fleet tool' });
+    expect(created.status).toBe(201);
+    const { accessKeyId, accessKeySecret } = created.body as { accessKeyId: string; accessKeySecret: string };
+    const sign = (clientId: string, secret = accessKeySecret) =>
+      createHmac('sha1', secret).update(clientId).digest('base64');
+    const username = `Signature|${accessKeyId}|${env['INSTANCE_ID']}`;
+    expect(await eventuallyCode(0, 'GID_secure@@@signed', username, sign('GID_secure@@@signed'))).toBe(0);
+    expect(await connackCode('GID_secure@@@signed', username, sign('GID_secure@@@other'))).toBe(4);
+    expect(
+      await connackCode('GID_secure@@@signed', username, sign('GID_secure@@@signed', 'not-the-secret')),
+    ).toBe(4);
+    expect(
+      await connackCode(
+        'GID_secure@@@signed',
+        `Signature|${accessKeyId}|another-instance`,
+        sign('GID_secure@@@signed'),
+      ),
+    ).toBe(4);
+
+    const listed = await api('GET', '/api/v1/access-keys');
+    expect(listed.body['items']).toEqual([
+      expect.objectContaining({ accessKeyId, description: 'backend fleet tool' }),
+    ]);
+    expect(JSON.stringify(listed.body)).not.toContain(accessKeySecret);
+    expect(JSON.stringify(await store.readAll(0, { limit: 10_000 }))).not.toContain(accessKeySecret);
+
+    expect((await api('DELETE', `/api/v1/access-keys/${accessKeyId}`)).status).toBe(204);
+    expect(await eventuallyCode(4, 'GID_secure@@@signed', username, sign('GID_secure@@@signed'))).toBe(4);
   });
 
   it('stores only salted hashes, never a password', async () => {

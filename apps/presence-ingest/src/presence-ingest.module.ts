@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
-import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { MqttBroker } from './broker/mqtt-broker.js';
 import { ClientStatusProjector } from './client-status/client-status.projector.js';
 import { RestartReconciliation } from './client-status/restart-reconciliation.js';
@@ -17,6 +17,7 @@ export class PresenceIngestModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: EVENT_STORE, useValue: store },
+        { provide: CredentialsCipher, useValue: CredentialsCipher.fromConfig(config) },
         RegisteredGroups,
         PresenceRecorder,
         MqttBroker,

@@ -14,6 +14,7 @@ import { ReadControlPlaneHandler } from './read-model/read-control-plane.query.j
 import { ClientStatusHttpController } from './client-status/client-status.http.controller.js';
 import { ClientTraceHttpController } from './client-status/client-trace.http.controller.js';
 import { DeviceCredentialsHttpController } from './device-credentials/device-credentials.http.controller.js';
+import { AccessKeysHttpController } from './access-keys/access-keys.http.controller.js';
 import { ChangeRuleStatusHttpController } from './change-rule-status/change-rule-status.http.controller.js';
 import { DeleteRuleHttpController } from './delete-rule/delete-rule.http.controller.js';
 import { EditRuleHttpController } from './edit-rule/edit-rule.http.controller.js';
@@ -48,6 +49,7 @@ export class RuleManagerModule {
         HealthHttpController,
         ClientStatusHttpController,
         DeviceCredentialsHttpController,
+        AccessKeysHttpController,
         ClientTraceHttpController,
         StatusBusController,
         ControlPlaneBusController,

@@ -37,6 +37,13 @@ export type RemoveDeviceCredentials = {
   data: { scope: 'group' | 'device'; id: string };
 };
 
+/** The app generates the key's ID and secret and encrypts the secret; the domain keeps the ciphertext. */
+export type CreateAccessKey = {
+  type: 'CreateAccessKey';
+  data: { accessKeyId: string; secretCiphertext: string; input: unknown };
+};
+export type DeleteAccessKey = { type: 'DeleteAccessKey'; data: { accessKeyId: string } };
+
 export type CreateRule = { type: 'CreateRule'; data: { input: unknown } };
 
 /**
@@ -61,6 +68,8 @@ export type ControlPlaneCommand =
   | DeleteRocketmqInstance
   | SetDeviceCredentials
   | RemoveDeviceCredentials
+  | CreateAccessKey
+  | DeleteAccessKey
   | CreateRule
   | UpdateRule
   | EnableRule

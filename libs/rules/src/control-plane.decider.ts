@@ -2,6 +2,7 @@ import type { ControlPlaneCommand, ControlPlaneContext } from './control-plane.c
 import type { ControlPlaneEvent } from './control-plane.events.js';
 import type { ControlPlaneState } from './control-plane.state.js';
 import { createRule } from './create-rule.decider.js';
+import { createAccessKey, deleteAccessKey } from './access-key.decider.js';
 import { removeDeviceCredentials, setDeviceCredentials } from './device-credentials.decider.js';
 import { deleteGroup, registerGroup, updateGroup } from './group.decider.js';
 import {
@@ -34,6 +35,10 @@ export function decideControlPlane(
       return setDeviceCredentials(command, state);
     case 'RemoveDeviceCredentials':
       return removeDeviceCredentials(command, state);
+    case 'CreateAccessKey':
+      return createAccessKey(command, state);
+    case 'DeleteAccessKey':
+      return deleteAccessKey(command, state);
     case 'CreateRule':
       return createRule(command, state, context);
     case 'UpdateRule':

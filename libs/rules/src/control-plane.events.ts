@@ -68,6 +68,15 @@ export type DeviceCredentialsRemoved = {
   type: 'DeviceCredentialsRemoved';
   data: { scope: CredentialScope; id: string };
 };
+/** An access key for the original product's signature mode; its secret only as ciphertext. */
+export interface AccessKeyData {
+  [key: string]: unknown;
+  accessKeyId: string;
+  secretCiphertext: string;
+  description?: string;
+}
+export type AccessKeyCreated = { type: 'AccessKeyCreated'; data: AccessKeyData };
+export type AccessKeyDeleted = { type: 'AccessKeyDeleted'; data: { accessKeyId: string } };
 export type RuleCreated = { type: 'RuleCreated'; data: RuleDefinition };
 /** The whole definition after the edit; the rule's history shows what changed by comparing it with the one before. */
 export type RuleUpdated = { type: 'RuleUpdated'; data: RuleDefinition };
@@ -85,6 +94,8 @@ export type ControlPlaneEvent =
   | RocketmqInstanceDeleted
   | DeviceCredentialsSet
   | DeviceCredentialsRemoved
+  | AccessKeyCreated
+  | AccessKeyDeleted
   | RuleCreated
   | RuleUpdated
   | RuleEnabled
@@ -101,6 +112,8 @@ const TYPES: Record<ControlPlaneEventType, true> = {
   RocketmqInstanceDeleted: true,
   DeviceCredentialsSet: true,
   DeviceCredentialsRemoved: true,
+  AccessKeyCreated: true,
+  AccessKeyDeleted: true,
   RuleCreated: true,
   RuleUpdated: true,
   RuleEnabled: true,

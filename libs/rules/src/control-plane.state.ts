@@ -1,4 +1,5 @@
 import type {
+  AccessKeyData,
   ControlPlaneEvent,
   CredentialScope,
   DeviceCredentialsData,
@@ -38,6 +39,11 @@ export interface ControlPlaneState {
   rules: Record<string, Rule>;
   /** Keyed by `credentialsKey(scope, id)`. */
   credentials: Record<string, DeviceCredentialsData>;
+  accessKeys: Record<string, AccessKey>;
+}
+
+export interface AccessKey extends AccessKeyData {
+  createdAt: number;
 }
 
 export const credentialsKey = (scope: CredentialScope, id: string) => `${scope}:${id}`;
@@ -48,6 +54,7 @@ export const initialControlPlaneState = (): ControlPlaneState => ({
   rocketmqInstances: {},
   rules: {},
   credentials: {},
+  accessKeys: {},
 });
 
 export function evolveControlPlane(
@@ -102,6 +109,18 @@ export function evolveControlPlane(
       const { [credentialsKey(event.data.scope, event.data.id)]: _removed, ...credentials } =
         state.credentials;
       return { ...next, credentials };
+    }
+    case 'AccessKeyCreated':
+      return {
+        ...next,
+        accessKeys: {
+          ...state.accessKeys,
+          [event.data.accessKeyId]: { ...event.data, createdAt: at.occurredAt },
+        },
+      };
+    case 'AccessKeyDeleted': {
+      const { [event.data.accessKeyId]: _deleted, ...accessKeys } = state.accessKeys;
+      return { ...next, accessKeys };
     }
     case 'RocketmqInstanceRegistered':
       return {

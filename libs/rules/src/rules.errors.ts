@@ -19,7 +19,8 @@ export type RulesErrorCode =
   | 'GROUP_IN_USE'
   | 'ROCKETMQ_INSTANCE_IN_USE'
   | 'RULE_VERSION_MISMATCH'
-  | 'CREDENTIALS_NOT_FOUND';
+  | 'CREDENTIALS_NOT_FOUND'
+  | 'ACCESS_KEY_NOT_FOUND';
 
 /** A refused command. Nothing was written. `violations` name each field and the rule it broke. */
 export class RulesError extends Error {

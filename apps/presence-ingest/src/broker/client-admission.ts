@@ -1,5 +1,6 @@
 import { parseClientId, type PresenceReason } from '#libs/presence';
 import type { DeviceCredentialsData } from '#libs/rules';
+import type { SignatureCheck } from './signature-auth.js';
 
 /** CONNACK return codes of MQTT 3.1.1 for refusals. */
 export const IDENTIFIER_REJECTED = 2;
@@ -17,6 +18,12 @@ export interface AdmissionRules {
   /** The device's own credentials, else its group's, else none. */
   credentialsFor(clientId: string, groupId: string): DeviceCredentialsData | undefined;
   verifyPassword(password: string, passwordHash: string): Promise<boolean>;
+  /** Signature mode: `not-a-signature` when the username is not `Signature|…`. */
+  checkSignature(
+    username: string | undefined,
+    password: Buffer | undefined,
+    clientId: string,
+  ): SignatureCheck;
   allowAnonymous: boolean;
 }
 
@@ -52,6 +59,10 @@ export async function admitClient(
   if (!(await rules.isRegistered(parsed.groupId))) {
     return refuse(IDENTIFIER_REJECTED, `group ${parsed.groupId} of client ${clientId} is not registered`);
   }
+  const signature = rules.checkSignature(username, password, clientId);
+  if (signature === 'valid') return { admitted: true, groupId: parsed.groupId };
+  if (signature === 'invalid')
+    return refuse(BAD_USERNAME_OR_PASSWORD, `wrong signature for ${clientId} (${username})`);
   const credentials = rules.credentialsFor(clientId, parsed.groupId);
   if (!credentials) {
     return rules.allowAnonymous

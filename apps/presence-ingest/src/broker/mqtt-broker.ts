@@ -1,13 +1,14 @@
 import type { Server } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
-import { APP_CONFIG, type AppConfig } from '#libs/platform';
+import { APP_CONFIG, CredentialsCipher, type AppConfig } from '#libs/platform';
 import type { PresenceEvent, PresenceReason } from '#libs/presence';
 import { PresenceRecorder } from '../recording/presence-recorder.js';
 import { RegisteredGroups } from '../registered-groups/registered-groups.js';
 import { channelOf, markClosing, openChannel, type Channel } from './channel.js';
 import { admitClient, type AdmissionRules } from './client-admission.js';
 import { listen, type Listener } from './listeners.js';
+import { checkSignature } from './signature-auth.js';
 import { VerifiedPasswords } from './verified-passwords.js';
 
 const NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -29,6 +30,7 @@ export class MqttBroker {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly groups: RegisteredGroups,
     private readonly recorder: PresenceRecorder,
+    @Inject(CredentialsCipher) cipher: CredentialsCipher,
   ) {
     this.admission = {
       isRegistered: async (groupId) => {
@@ -38,6 +40,12 @@ export class MqttBroker {
       },
       credentialsFor: (clientId, groupId) => this.groups.credentialsFor(clientId, groupId),
       verifyPassword: (password, hash) => this.passwords.verify(password, hash),
+      checkSignature: (username, password, clientId) =>
+        checkSignature(username, password, clientId, {
+          instanceId: config.instanceId,
+          accessKey: (id) => this.groups.accessKey(id),
+          decrypt: (ciphertext) => cipher.decrypt(ciphertext),
+        }),
       allowAnonymous: config.mqttAllowAnonymous,
     };
   }

@@ -7,6 +7,7 @@ import {
   evolveControlPlane,
   initialControlPlaneState,
   isControlPlaneEvent,
+  type AccessKey,
   type ControlPlaneState,
   type DeviceCredentialsData,
 } from '#libs/rules';
@@ -37,6 +38,10 @@ export class RegisteredGroups implements OnModuleDestroy {
 
   has(groupId: string): boolean {
     return Object.hasOwn(this.state.groups, groupId);
+  }
+
+  accessKey(accessKeyId: string): AccessKey | undefined {
+    return Object.hasOwn(this.state.accessKeys, accessKeyId) ? this.state.accessKeys[accessKeyId] : undefined;
   }
 
   /** The device's own credentials win over its group's. */

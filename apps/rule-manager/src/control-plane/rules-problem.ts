@@ -20,6 +20,7 @@ const STATUS: Record<RulesErrorCode, number> = {
   RULE_TYPE_NOT_SUPPORTED: 422,
   RULE_VERSION_MISMATCH: 412,
   CREDENTIALS_NOT_FOUND: 404,
+  ACCESS_KEY_NOT_FOUND: 404,
 };
 
 export const PROBLEM_TITLES: Record<number, string> = {

@@ -8,11 +8,12 @@ export const COLLECTIONS = {
   rules: 'control-plane.rules',
   groups: 'control-plane.groups',
   rocketmqInstances: 'control-plane.rocketmq-instances',
+  accessKeys: 'control-plane.access-keys',
   meta: 'control-plane.meta',
 } as const;
 
-type Keyed = 'rules' | 'groups' | 'rocketmqInstances';
-const KEYED: Keyed[] = ['rules', 'groups', 'rocketmqInstances'];
+type Keyed = 'rules' | 'groups' | 'rocketmqInstances' | 'accessKeys';
+const KEYED: Keyed[] = ['rules', 'groups', 'rocketmqInstances', 'accessKeys'];
 
 /**
  * The documents that differ between two states. evolve returns a new object only for what an event changed,
@@ -49,5 +50,6 @@ export function stateFromDocuments(
     rules: byId(documents.rules) as ControlPlaneState['rules'],
     groups: byId(documents.groups) as ControlPlaneState['groups'],
     rocketmqInstances: byId(documents.rocketmqInstances) as ControlPlaneState['rocketmqInstances'],
+    accessKeys: byId(documents.accessKeys) as ControlPlaneState['accessKeys'],
   };
 }
