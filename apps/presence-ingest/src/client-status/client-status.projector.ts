@@ -51,7 +51,9 @@ export class ClientStatusProjector implements OnModuleDestroy {
     this.subscription = startSubscription(this.store, {
       name: CLIENT_STATUS_PROJECTION,
       filter: { streamPrefixes: [CLIENT_STREAM_PREFIX] },
-      batchSize: 500,
+      // Few large batches: this runs beside the broker, whose accepts must not wait (bench:connect).
+      batchSize: 5000,
+      minBatchIntervalMs: 250,
       handle: (events) => this.project(events),
       onError: (error) => this.logger.error(`client status update failed, retrying: ${String(error)}`),
     });
