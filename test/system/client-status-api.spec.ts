@@ -1,38 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import mqtt, { type MqttClient } from 'mqtt';
-import { E2E_ADMIN_SECRET, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import type { MqttClient } from 'mqtt';
+import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import { apiOf, mqttConnector, eventually } from '../support/system-clients.js';
 
 /** SPEC §6 through the API: presence-ingest and rule-manager as processes on one store, real MQTT clients. */
 let env: Record<string, string>;
 let apps: RunningApp[] = [];
 const clients: MqttClient[] = [];
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`http://127.0.0.1:${env['HTTP_PORT']}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_SECRET}` },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
-
-function connect(clientId: string): Promise<MqttClient> {
-  return new Promise((resolve, reject) => {
-    const client = mqtt.connect(`mqtt://127.0.0.1:${env['MQTT_PORT']}`, { clientId, reconnectPeriod: 0 });
-    clients.push(client);
-    client.once('connect', () => resolve(client));
-    client.once('error', reject);
-  });
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const api = (...args: Parameters<ReturnType<typeof apiOf>>) => apiOf(env)(...args);
+const connect = (clientId: string) => mqttConnector(env, clients)(clientId);
 
 beforeAll(async () => {
   env = await isolatedEnv();

@@ -3,24 +3,13 @@ import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { openEventStore, type EventStore } from '#libs/event-store';
-import { E2E_ADMIN_SECRET, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import { apiOf } from '../support/system-clients.js';
 
 /** Device authentication with anonymous access off: group and device credentials managed through the API. */
 let env: Record<string, string>;
 let apps: RunningApp[] = [];
 let store: EventStore;
-
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`http://127.0.0.1:${env['HTTP_PORT']}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_SECRET}` },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return {
-    status: response.status,
-    body: response.status === 204 ? {} : ((await response.json()) as Record<string, any>),
-  };
-}
 
 /** The CONNACK return code a client gets: 0 accepted, 4 bad user name or password, 5 not authorized. */
 function connackCode(clientId: string, username?: string, password?: string): Promise<number> {
@@ -51,6 +40,8 @@ async function eventuallyCode(expected: number, ...args: Parameters<typeof conna
   }
   return code;
 }
+
+const api = (...args: Parameters<ReturnType<typeof apiOf>>) => apiOf(env)(...args);
 
 beforeAll(async () => {
   env = await isolatedEnv({ MQTT_ALLOW_ANONYMOUS: 'false' });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import mqtt, { type MqttClient } from 'mqtt';
-import { E2E_ADMIN_SECRET, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import type { MqttClient } from 'mqtt';
+import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
 import { collectMessages, createConsumerGroup, createTopic } from '../support/rocketmq.js';
+import { apiOf, mqttConnector } from '../support/system-clients.js';
 
 /**
  * The walking skeleton on real parts: three apps as processes, a real RocketMQ, real MQTT clients. One client
@@ -16,27 +17,8 @@ let env: Record<string, string>;
 let apps: RunningApp[] = [];
 const clients: MqttClient[] = [];
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`http://127.0.0.1:${env['HTTP_PORT']}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_SECRET}` },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-function connect(clientId: string): Promise<MqttClient> {
-  return new Promise((resolve, reject) => {
-    const client = mqtt.connect(`mqtt://127.0.0.1:${env['MQTT_PORT']}`, {
-      clientId,
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-    });
-    clients.push(client);
-    client.once('connect', () => resolve(client));
-    client.once('error', reject);
-  });
-}
+const api = (...args: Parameters<ReturnType<typeof apiOf>>) => apiOf(env)(...args);
+const connect = (clientId: string) => mqttConnector(env, clients)(clientId);
 
 beforeAll(async () => {
   await createTopic(TOPIC, { fifo: true });

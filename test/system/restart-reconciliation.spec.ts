@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { openEventStore, type EventStore } from '#libs/event-store';
 import { controlPlaneStream } from '#libs/rules';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import { mqttConnector, eventually } from '../support/system-clients.js';
 
 /**
  * SPEC §6 / issue 4 item 5: presence-ingest killed with SIGKILL while 100 clients are connected. After the restart
@@ -17,32 +18,12 @@ let presence: RunningApp | undefined;
 const clients: MqttClient[] = [];
 const clientId = (i: number) => `GID_restart@@@device-${i}`;
 
-function connect(id: string): Promise<MqttClient> {
-  return new Promise((resolve, reject) => {
-    const client = mqtt.connect(`mqtt://127.0.0.1:${env['MQTT_PORT']}`, { clientId: id, reconnectPeriod: 0 });
-    clients.push(client);
-    client.once('connect', () => resolve(client));
-    client.once('error', reject);
-  });
-}
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const onlineClients = async () =>
   (await store.readDocuments('presence.clients'))
     .filter(({ document }) => document['online'] === true)
     .map(({ id }) => id);
+
+const connect = (clientId: string) => mqttConnector(env, clients)(clientId);
 
 beforeAll(async () => {
   env = await isolatedEnv();

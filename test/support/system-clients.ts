@@ -1,0 +1,44 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { E2E_ADMIN_SECRET } from './app-processes.js';
+
+/** Calls rule-manager's API of a deployment started with `isolatedEnv`, as its admin. */
+export function apiOf(env: Record<string, string>) {
+  return async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`http://127.0.0.1:${env['HTTP_PORT']}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_SECRET}` },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, any> };
+  };
+}
+
+/** Connects a real MQTT 3.1.1 client (no reconnects) and tracks it in `clients` for the test's cleanup. */
+export function mqttConnector(env: Record<string, string>, clients: MqttClient[]) {
+  return (clientId: string): Promise<MqttClient> =>
+    new Promise((resolve, reject) => {
+      const client = mqtt.connect(`mqtt://127.0.0.1:${env['MQTT_PORT']}`, {
+        clientId,
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+      });
+      clients.push(client);
+      client.once('connect', () => resolve(client));
+      client.once('error', reject);
+    });
+}
+
+/** Reads until `done` holds or the time is up, then returns the last value (the assertion tells what was wrong). */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
