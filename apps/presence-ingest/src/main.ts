@@ -17,7 +17,7 @@ import { ClientStatusProjector } from './client-status/client-status.projector.j
 import { RestartReconciliation } from './client-status/restart-reconciliation.js';
 import { PresenceIngestModule } from './presence-ingest.module.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
-import { RegisteredGroups } from './registered-groups/registered-groups.js';
+import { ControlPlaneView } from './control-plane/control-plane.view.js';
 
 const APP = 'presence-ingest';
 
@@ -30,7 +30,7 @@ async function bootstrap(): Promise<void> {
     abortOnError: false,
     logger: createAppLogger(APP),
   });
-  await app.get(RegisteredGroups).start();
+  await app.get(ControlPlaneView).start();
   // Before the first connection: what the previous run left open is closed, so nobody stays online forever.
   await app.get(ClientStatusProjector).start();
   await app.get(RestartReconciliation).closeChannelsLeftOpen(Date.now());

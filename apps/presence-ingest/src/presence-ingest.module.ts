@@ -5,7 +5,7 @@ import { MqttBroker } from './broker/mqtt-broker.js';
 import { ClientStatusProjector } from './client-status/client-status.projector.js';
 import { RestartReconciliation } from './client-status/restart-reconciliation.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
-import { RegisteredGroups } from './registered-groups/registered-groups.js';
+import { ControlPlaneView } from './control-plane/control-plane.view.js';
 import { PresenceBusController } from './presence.bus.controller.js';
 
 @Module({})
@@ -18,7 +18,7 @@ export class PresenceIngestModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: EVENT_STORE, useValue: store },
         { provide: CredentialsCipher, useValue: CredentialsCipher.fromConfig(config) },
-        RegisteredGroups,
+        ControlPlaneView,
         PresenceRecorder,
         MqttBroker,
         ClientStatusProjector,

@@ -15,7 +15,7 @@ import { freePort } from '../../../test/support/app-processes.js';
 import { configuredListeners } from '../src/broker/listeners.js';
 import { MqttBroker } from '../src/broker/mqtt-broker.js';
 import { PresenceIngestModule } from '../src/presence-ingest.module.js';
-import { RegisteredGroups } from '../src/registered-groups/registered-groups.js';
+import { ControlPlaneView } from '../src/control-plane/control-plane.view.js';
 
 /** Real MQTT clients against the embedded broker; the presence events are read back from a real SQLite store. */
 let app: INestMicroservice;
@@ -44,7 +44,7 @@ beforeAll(async () => {
     'no_stream',
   );
   app = await NestFactory.createMicroservice(PresenceIngestModule.create(config, store), { logger: false });
-  await app.get(RegisteredGroups).start();
+  await app.get(ControlPlaneView).start();
   const broker = app.get(MqttBroker);
   await broker.start();
   for (const listener of configuredListeners(config)) await broker.listen(listener);

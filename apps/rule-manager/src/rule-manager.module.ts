@@ -21,7 +21,7 @@ import { EditRuleHttpController } from './edit-rule/edit-rule.http.controller.js
 import { CreateRuleHttpController } from './create-rule/create-rule.http.controller.js';
 import { GetRuleHttpController } from './get-rule/get-rule.http.controller.js';
 import { HealthHttpController } from './health/health.http.controller.js';
-import { PeerStatus } from './health/peer-status.js';
+import { Peers } from './health/peers.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { RuleHistoryHttpController } from './rule-history/rule-history.http.controller.js';
 import { ListRulesHttpController } from './list-rules/list-rules.http.controller.js';
@@ -67,7 +67,7 @@ export class RuleManagerModule {
         ChangeControlPlaneHandler,
         ReadControlPlaneHandler,
         ControlPlaneProjector,
-        PeerStatus,
+        Peers,
       ],
     };
   }

@@ -4,7 +4,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { APP_CONFIG, CredentialsCipher, type AppConfig } from '#libs/platform';
 import type { PresenceEvent, PresenceReason } from '#libs/presence';
 import { PresenceRecorder } from '../recording/presence-recorder.js';
-import { RegisteredGroups } from '../registered-groups/registered-groups.js';
+import { ControlPlaneView } from '../control-plane/control-plane.view.js';
 import { channelOf, markClosing, openChannel, type Channel } from './channel.js';
 import { admitClient, type AdmissionRules } from './client-admission.js';
 import { listen, type Listener } from './listeners.js';
@@ -28,7 +28,7 @@ export class MqttBroker {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly groups: RegisteredGroups,
+    private readonly groups: ControlPlaneView,
     private readonly recorder: PresenceRecorder,
     @Inject(CredentialsCipher) cipher: CredentialsCipher,
   ) {

@@ -15,7 +15,7 @@ import type { EventStore, StoredDocument } from '#libs/event-store';
 import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
 import { GROUP_ID_PATTERN, openChannels, parseClientId, type ClientStatus } from '#libs/presence';
 import { RulesError } from '#libs/rules';
-import { PeerStatus } from '../health/peer-status.js';
+import { Peers } from '../health/peers.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 
 /** Kept by presence-ingest's client status projection (SPEC §6). */
@@ -58,7 +58,7 @@ function checkedClientId(clientId: unknown, field: string): string {
 export class ClientStatusHttpController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly peers: PeerStatus,
+    private readonly peers: Peers,
   ) {}
 
   /** The original's CloseConnection: presence-ingest closes the live connection; its channel gets tcpclean. */

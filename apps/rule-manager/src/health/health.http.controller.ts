@@ -2,7 +2,7 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
 import { Public } from '../access/api-token.guard.js';
-import { PeerStatus } from './peer-status.js';
+import { Peers } from './peers.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 
 @ApiTags('health')
@@ -10,7 +10,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 export class HealthHttpController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly peers: PeerStatus,
+    private readonly peers: Peers,
   ) {}
 
   /** 200 while rule-manager can read its store; the other apps' answers over the bus are shown, not required. */

@@ -5,9 +5,9 @@ import { APP_CONFIG, BUS_PATTERNS, busClientOptions, type AppConfig, type BusApp
 
 const PEERS: BusApp[] = ['presence-ingest', 'rocketmq-dispatch'];
 
-/** Asks the other apps for their status over the bus; an app that does not answer in time is `unreachable`. */
+/** The other apps over the bus: their status (`unreachable` when they do not answer in time) and requests. */
 @Injectable()
-export class PeerStatus implements OnModuleDestroy {
+export class Peers implements OnModuleDestroy {
   private readonly clients: Map<BusApp, ClientProxy>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {

@@ -13,12 +13,12 @@ import {
 } from '#libs/rules';
 
 /**
- * The groups registered in the control plane, followed from the event store (not asked of rule-manager, so the
- * broker keeps admitting devices while rule-manager is down).
+ * What the broker needs of the control plane (registered groups, device credentials, access keys), followed from
+ * the event store, not asked of rule-manager, so the broker keeps admitting devices while rule-manager is down.
  */
 @Injectable()
-export class RegisteredGroups implements OnModuleDestroy {
-  private readonly logger = new Logger('registered-groups');
+export class ControlPlaneView implements OnModuleDestroy {
+  private readonly logger = new Logger('control-plane');
   private readonly stream: string;
   private state: ControlPlaneState = initialControlPlaneState();
   private refreshing: Promise<void> | undefined;
