@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { ProjectionConflictError } from './errors.js';
 import type { EventStore } from './event-store.port.js';
 
 /** Read-model documents: changes and checkpoint commit together; a reset empties them for a rebuild. */
@@ -33,6 +34,31 @@ export function describeDocumentsContract(
       expect(await other.readDocuments('rules')).toEqual([
         { id: 'b', document: { ruleId: 'b', status: 'DISABLED' } },
       ]);
+    });
+
+    it('commits only from the expected checkpoint when one is given, so two runners never apply a batch twice', async () => {
+      const [first, second] = [currentStore(), await reopen()];
+      await first.commitProjection(
+        'shared',
+        10,
+        { upserts: [{ collection: 'c', id: 'x', document: { n: 1 } }] },
+        0,
+      );
+      const lost = second.commitProjection(
+        'shared',
+        10,
+        { upserts: [{ collection: 'c', id: 'x', document: { n: 2 } }] },
+        0,
+      );
+      await expect(lost).rejects.toBeInstanceOf(ProjectionConflictError);
+      expect(await first.readDocuments('c')).toEqual([{ id: 'x', document: { n: 1 } }]);
+      await second.commitProjection(
+        'shared',
+        12,
+        { upserts: [{ collection: 'c', id: 'x', document: { n: 3 } }] },
+        10,
+      );
+      expect(await first.loadCheckpoint('shared')).toBe(12);
     });
 
     it('resets a projection: its checkpoint and collections go, others stay', async () => {

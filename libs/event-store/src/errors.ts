@@ -21,3 +21,16 @@ export class DuplicateEventError extends Error {
     this.name = 'DuplicateEventError';
   }
 }
+
+/** Another runner of the projection committed first: nothing was written; read the checkpoint again. */
+export class ProjectionConflictError extends Error {
+  readonly code = 'PROJECTION_CONFLICT';
+  constructor(
+    readonly projection: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`projection ${projection} is at ${actual}, not ${expected}: another runner moved it`);
+    this.name = 'ProjectionConflictError';
+  }
+}

@@ -111,7 +111,13 @@ export interface EventStore {
    * Read models. A projection's document changes and its checkpoint (a name as for `loadCheckpoint`) commit in
    * one transaction, so a projection replayed after a crash never applies an event twice.
    */
-  commitProjection(name: string, position: number, changes: ProjectionChanges): Promise<void>;
+  commitProjection(
+    name: string,
+    position: number,
+    changes: ProjectionChanges,
+    /** When given, the commit happens only if the checkpoint is still this (else ProjectionConflictError). */
+    expectedCheckpoint?: number,
+  ): Promise<void>;
   /** The documents of a collection, ordered by ID. */
   readDocuments(collection: string): Promise<StoredDocument[]>;
   /** The documents with these IDs (those that exist), ordered by ID. */

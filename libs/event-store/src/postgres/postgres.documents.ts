@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ProjectionConflictError } from '../errors.js';
 import type { ProjectionChanges, StoredDocument } from '../event-store.port.js';
 import type { PostgresNames } from './postgres.names.js';
 
@@ -9,11 +10,29 @@ export class PostgresDocuments {
     private readonly names: PostgresNames,
   ) {}
 
-  async commit(name: string, position: number, changes: ProjectionChanges): Promise<void> {
+  async commit(
+    name: string,
+    position: number,
+    changes: ProjectionChanges,
+    expectedCheckpoint?: number,
+  ): Promise<void> {
     const { documents, checkpoints } = this.names;
     const upserts = changes.upserts ?? [];
     const deletes = changes.deletes ?? [];
     await this.inTransaction(async (client) => {
+      if (expectedCheckpoint !== undefined) {
+        // One committer per projection at a time (the row may not exist yet, so lock the name, not the row).
+        await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
+          `${this.names.schema}/projection/${name}`,
+        ]);
+        const { rows } = await client.query<{ position: string }>(
+          `SELECT position FROM ${checkpoints} WHERE name = $1`,
+          [name],
+        );
+        const actual = rows.length > 0 ? Number(rows[0]!.position) : 0;
+        if (actual !== expectedCheckpoint)
+          throw new ProjectionConflictError(name, expectedCheckpoint, actual);
+      }
       if (upserts.length > 0) {
         await client.query(
           `INSERT INTO ${documents} (collection, id, document)

@@ -130,8 +130,13 @@ export class PostgresEventStore implements EventStore {
     return this.listeners.add(listener);
   }
 
-  async commitProjection(name: string, position: number, changes: ProjectionChanges): Promise<void> {
-    await this.documents.commit(name, position, changes);
+  async commitProjection(
+    name: string,
+    position: number,
+    changes: ProjectionChanges,
+    expectedCheckpoint?: number,
+  ): Promise<void> {
+    await this.documents.commit(name, position, changes, expectedCheckpoint);
   }
 
   async readDocuments(collection: string): Promise<StoredDocument[]> {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { ProjectionConflictError } from '../errors.js';
 import type { ProjectionChanges, StoredDocument } from '../event-store.port.js';
 
 /** Read-model documents in the same SQLite file as the events, committed with their projection's checkpoint. */
@@ -9,6 +10,7 @@ export class SqliteDocuments {
   private readonly byIds;
   private readonly checkpoint;
   private readonly dropCheckpoint;
+  private readonly currentCheckpoint;
   private readonly dropCollection;
 
   constructor(private readonly db: Database.Database) {
@@ -28,12 +30,20 @@ export class SqliteDocuments {
        ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
     );
     this.dropCheckpoint = db.prepare('DELETE FROM checkpoints WHERE name = ?');
+    this.currentCheckpoint = db.prepare<[string], { position: number }>(
+      'SELECT position FROM checkpoints WHERE name = ?',
+    );
     this.dropCollection = db.prepare('DELETE FROM documents WHERE collection = ?');
   }
 
-  commit(name: string, position: number, changes: ProjectionChanges): void {
+  commit(name: string, position: number, changes: ProjectionChanges, expectedCheckpoint?: number): void {
     this.db
       .transaction(() => {
+        if (expectedCheckpoint !== undefined) {
+          const actual = this.currentCheckpoint.get(name)?.position ?? 0;
+          if (actual !== expectedCheckpoint)
+            throw new ProjectionConflictError(name, expectedCheckpoint, actual);
+        }
         for (const { collection, id, document } of changes.upserts ?? []) {
           this.upsert.run(collection, id, JSON.stringify(document));
         }

@@ -92,8 +92,13 @@ export class SqliteEventStore implements EventStore {
     return this.listeners.add(listener);
   }
 
-  async commitProjection(name: string, position: number, changes: ProjectionChanges): Promise<void> {
-    this.documents.commit(name, position, changes);
+  async commitProjection(
+    name: string,
+    position: number,
+    changes: ProjectionChanges,
+    expectedCheckpoint?: number,
+  ): Promise<void> {
+    this.documents.commit(name, position, changes, expectedCheckpoint);
   }
 
   async readDocuments(collection: string): Promise<StoredDocument[]> {
