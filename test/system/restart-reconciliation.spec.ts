@@ -15,6 +15,8 @@ const CLIENTS = 100;
 let env: Record<string, string>;
 let store: EventStore;
 let presence: RunningApp | undefined;
+/** rule-manager keeps the client status read model current (presence-ingest only catches it up at start). */
+let ruleManager: RunningApp | undefined;
 const clients: MqttClient[] = [];
 const clientId = (i: number) => `GID_restart@@@device-${i}`;
 
@@ -46,11 +48,13 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const client of clients) client.end(true);
   await presence?.stop();
+  await ruleManager?.stop();
   await store.close();
 });
 
 describe('restart reconciliation', () => {
   it('closes every channel left open by a killed broker, once, before accepting connections', async () => {
+    ruleManager = await startApp('rule-manager', env);
     presence = await startApp('presence-ingest', env);
     await Promise.all(Array.from({ length: CLIENTS }, (_, i) => connect(clientId(i))));
     expect(await eventually(onlineClients, (online) => online.length === CLIENTS)).toHaveLength(CLIENTS);

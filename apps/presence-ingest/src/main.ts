@@ -13,7 +13,6 @@ import {
 } from '#libs/platform';
 import { configuredListeners } from './broker/listeners.js';
 import { MqttBroker } from './broker/mqtt-broker.js';
-import { ClientStatusProjector } from './client-status/client-status.projector.js';
 import { RestartReconciliation } from './client-status/restart-reconciliation.js';
 import { PresenceIngestModule } from './presence-ingest.module.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
@@ -32,7 +31,6 @@ async function bootstrap(): Promise<void> {
   });
   await app.get(ControlPlaneView).start();
   // Before the first connection: what the previous run left open is closed, so nobody stays online forever.
-  await app.get(ClientStatusProjector).start();
   await app.get(RestartReconciliation).closeChannelsLeftOpen(Date.now());
   const broker = app.get(MqttBroker);
   await broker.start();

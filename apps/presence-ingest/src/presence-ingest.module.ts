@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { MqttBroker } from './broker/mqtt-broker.js';
-import { ClientStatusProjector } from './client-status/client-status.projector.js';
+import { ClientStatusProjection } from '#libs/client-status';
 import { RestartReconciliation } from './client-status/restart-reconciliation.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
 import { ControlPlaneView } from './control-plane/control-plane.view.js';
@@ -21,7 +21,7 @@ export class PresenceIngestModule {
         ControlPlaneView,
         PresenceRecorder,
         MqttBroker,
-        ClientStatusProjector,
+        { provide: ClientStatusProjection, useFactory: () => new ClientStatusProjection(store) },
         RestartReconciliation,
       ],
     };

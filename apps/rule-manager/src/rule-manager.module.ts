@@ -11,6 +11,7 @@ import { ControlPlaneRepository } from './control-plane/control-plane.repository
 import { TOPIC_CHECKER } from './control-plane/target-topic.check.js';
 import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
 import { ReadControlPlaneHandler } from './read-model/read-control-plane.query.js';
+import { ClientStatusFollower } from './client-status/client-status.follower.js';
 import { ClientStatusHttpController } from './client-status/client-status.http.controller.js';
 import { ClientTraceHttpController } from './client-status/client-trace.http.controller.js';
 import { DeviceCredentialsHttpController } from './device-credentials/device-credentials.http.controller.js';
@@ -67,6 +68,7 @@ export class RuleManagerModule {
         ChangeControlPlaneHandler,
         ReadControlPlaneHandler,
         ControlPlaneProjector,
+        ClientStatusFollower,
         Peers,
       ],
     };

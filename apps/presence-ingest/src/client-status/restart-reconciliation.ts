@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PresenceRecorder } from '../recording/presence-recorder.js';
-import { ClientStatusProjector } from './client-status.projector.js';
+import { ClientStatusProjection } from '#libs/client-status';
 
 /**
  * SPEC §6: the channels the previous run left open (it crashed, or was killed) are closed with `tcpclean`,
@@ -12,12 +12,14 @@ export class RestartReconciliation {
   private readonly logger = new Logger('restart-reconciliation');
 
   constructor(
-    private readonly projector: ClientStatusProjector,
+    private readonly projection: ClientStatusProjection,
     private readonly recorder: PresenceRecorder,
   ) {}
 
   async closeChannelsLeftOpen(now: number): Promise<number> {
-    const open = await this.projector.openChannels();
+    // Everything the previous run stored is projected first, so its open channels are all known.
+    await this.projection.catchUp();
+    const open = await this.projection.openChannels();
     for (const channel of open) {
       this.recorder.record({
         type: 'ClientConnectionClosed',

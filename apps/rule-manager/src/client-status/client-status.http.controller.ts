@@ -11,6 +11,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import { CLIENT_STATUS_COLLECTIONS } from '#libs/client-status';
 import type { EventStore, StoredDocument } from '#libs/event-store';
 import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
 import { GROUP_ID_PATTERN, openChannels, parseClientId, type ClientStatus } from '#libs/presence';
@@ -18,8 +19,8 @@ import { RulesError } from '#libs/rules';
 import { Peers } from '../health/peers.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 
-/** Kept by presence-ingest's client status projection (SPEC §6). */
-const CLIENTS = 'presence.clients';
+/** Kept by the client status projection (SPEC §6). */
+const CLIENTS = CLIENT_STATUS_COLLECTIONS.clients;
 const BATCH_LIMIT = 100;
 
 type StatusDocument = ClientStatus & { online: boolean; groupId: string };

@@ -1,13 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
-  startSubscription,
+  ProjectionConflictError,
   type EventStore,
   type JsonObject,
   type ProjectionChanges,
   type RecordedEvent,
-  type Subscription,
 } from '#libs/event-store';
-import { EVENT_STORE } from '#libs/platform';
 import {
   CLIENT_STREAM_PREFIX,
   emptyClientStatus,
@@ -34,30 +31,46 @@ export interface OpenChannel {
   connectedAt: number;
 }
 
+const BATCH = 5_000;
+
 /**
- * The online status of every client, kept from the presence events by a checkpointed projection whose document
- * changes commit with its checkpoint. presence-ingest needs it at start (to close what the previous run left
- * open); rule-manager serves it to the status API.
+ * The online status of every client, projected from the presence events into documents. It keeps no state of its
+ * own between batches (it reads the documents it changes), and each batch commits with a compare-and-set of the
+ * checkpoint, so several runners may share it: rule-manager follows it live, presence-ingest catches it up when it
+ * starts (to close what its previous run left open) without slowing its broker afterwards.
  */
-@Injectable()
-export class ClientStatusProjector implements OnModuleDestroy {
-  private readonly logger = new Logger('client-status');
-  private subscription: Subscription | undefined;
+export class ClientStatusProjection {
+  constructor(private readonly store: EventStore) {}
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  /** Projects everything stored so far. */
+  async catchUp(): Promise<void> {
+    while ((await this.step()) !== 'caught-up');
+  }
 
-  /** Starts following the client streams; resolves once everything already stored is projected. */
-  async start(): Promise<void> {
-    this.subscription = startSubscription(this.store, {
-      name: CLIENT_STATUS_PROJECTION,
+  /** One batch: `caught-up` when there was nothing to do, `conflict` when another runner committed first. */
+  async step(): Promise<'caught-up' | 'progressed' | 'conflict'> {
+    const checkpoint = await this.store.loadCheckpoint(CLIENT_STATUS_PROJECTION);
+    const head = await this.store.headPosition();
+    if (head <= checkpoint) return 'caught-up';
+    const events = await this.store.readAll(checkpoint, {
       filter: { streamPrefixes: [CLIENT_STREAM_PREFIX] },
-      // Few large batches: this runs beside the broker, whose accepts must not wait (bench:connect).
-      batchSize: 5000,
-      minBatchIntervalMs: 250,
-      handle: (events) => this.project(events),
-      onError: (error) => this.logger.error(`client status update failed, retrying: ${String(error)}`),
+      limit: BATCH,
+      toPosition: head,
     });
-    await this.subscription.caughtUp();
+    // A short batch saw every position up to the head: the checkpoint moves past events of other streams too.
+    const next = events.length === BATCH ? events.at(-1)!.position : head;
+    try {
+      await this.store.commitProjection(
+        CLIENT_STATUS_PROJECTION,
+        next,
+        await this.changesFor(events),
+        checkpoint,
+      );
+    } catch (error) {
+      if (error instanceof ProjectionConflictError) return 'conflict';
+      throw error;
+    }
+    return 'progressed';
   }
 
   async openChannels(): Promise<OpenChannel[]> {
@@ -65,29 +78,23 @@ export class ClientStatusProjector implements OnModuleDestroy {
     return documents.map(({ document }) => document as unknown as OpenChannel);
   }
 
-  private async project(events: RecordedEvent[]): Promise<void> {
-    const presence = events.filter((event) => isPresenceEventType(event.type));
-    const last = events.at(-1);
-    if (!last) return;
-    const ids = [...new Set(presence.map((event) => (event.data as PresenceEventData).clientId))];
+  private async changesFor(events: RecordedEvent[]): Promise<ProjectionChanges> {
+    const ids = [...new Set(events.map((event) => (event.data as PresenceEventData).clientId))];
     const stored = await this.store.readDocumentsById(CLIENT_STATUS_COLLECTIONS.clients, ids);
     const statuses = new Map(stored.map(({ id, document }) => [id, document as unknown as ClientStatus]));
     const before = new Map(
       ids.map((id) => [id, new Set(openChannels(statuses.get(id) ?? emptyClientStatus(id)))]),
     );
-    for (const event of presence) {
+    for (const event of events) {
+      if (!isPresenceEventType(event.type)) continue;
       const data = event.data as PresenceEventData;
       const current = statuses.get(data.clientId) ?? emptyClientStatus(data.clientId);
       statuses.set(
         data.clientId,
-        evolveClientStatus(current, { type: event.type as never, seq: event.version, data }),
+        evolveClientStatus(current, { type: event.type, seq: event.version, data }),
       );
     }
-    await this.store.commitProjection(CLIENT_STATUS_PROJECTION, last.position, changesOf(statuses, before));
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.subscription?.stop();
+    return changesOf(statuses, before);
   }
 }
 
@@ -119,8 +126,9 @@ function changesOf(statuses: Map<string, ClientStatus>, before: Map<string, Set<
       });
     }
     for (const channelId of wasOpen) {
-      if (!open.includes(channelId))
+      if (!open.includes(channelId)) {
         changes.deletes.push({ collection: CLIENT_STATUS_COLLECTIONS.openChannels, id: channelId });
+      }
     }
   }
   return changes;

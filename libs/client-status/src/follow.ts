@@ -1,0 +1,52 @@
+import type { EventStore } from '#libs/event-store';
+import type { ClientStatusProjection } from './client-status.projection.js';
+
+export interface Following {
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps the projection current: a batch whenever events are appended (or every second), at most one batch per
+ * `paceMs`, retrying with capped backoff when the store fails.
+ */
+export function followClientStatus(
+  projection: ClientStatusProjection,
+  store: EventStore,
+  { paceMs = 100, onError }: { paceMs?: number; onError: (error: unknown) => void },
+): Following {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const unsubscribe = store.onAppended(() => wake?.());
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  const loop = (async () => {
+    let failures = 0;
+    while (!stopped) {
+      try {
+        const result = await projection.step();
+        failures = 0;
+        if (result === 'caught-up') await pause(1_000);
+        else await new Promise((resolve) => setTimeout(resolve, paceMs));
+      } catch (error) {
+        onError(error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 200 * 2 ** failures++)));
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      wake?.();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export * from './client-status.projection.js';
+export * from './follow.js';
