@@ -1,28 +1,13 @@
 // Connect rate of presence-ingest (every event stored) against a bare aedes broker measured in the same run, CONNACK
 // latency, time until the last event is stored, and memory per connected client.
 // Run: npm run build && node bench/connect-rate.mjs [clients=5000] [window=500]   (prints figures; not a test)
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { benchPort, sleep, startPresenceIngest, startProcess } from './support/presence-deployment.mjs';
 import { closeAll, connectAll, percentile } from './support/raw-load.mjs';
 
 const CLIENTS = Number(process.argv[2] ?? 5000);
 const WINDOW = Number(process.argv[3] ?? 500);
-const port = () => 20_000 + Math.floor(Math.random() * 12_000);
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function start(args, env, readyText) {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve) =>
-    child.stdout.on('data', (chunk) => String(chunk).includes(readyText) && resolve(child)),
-  );
-}
 
 async function measure(name, child, mqttPort) {
   await sleep(500);
@@ -43,28 +28,12 @@ async function measure(name, child, mqttPort) {
   return rate;
 }
 
-const barePort = port();
-const bare = await start(['bench/support/bare-aedes.mjs', String(barePort)], {}, 'ready');
+const barePort = benchPort();
+const bare = await startProcess(['bench/support/bare-aedes.mjs', String(barePort)], {}, 'ready');
 const bareRate = await measure('bare aedes', bare, barePort);
 bare.kill();
 
-const dataDir = mkdtempSync(join(tmpdir(), 'bench-presence-'));
-const { openEventStore } = await import('../dist/libs/event-store/src/index.js');
-const store = await openEventStore(`sqlite:${join(dataDir, 'events.db')}`);
-const metadata = { actor: 'bench', occurredAt: Date.now() };
-await store.append(
-  'rules-mqtt-bench',
-  [{ eventId: randomUUID(), type: 'GroupRegistered', data: { groupId: 'GID_bench' }, metadata }],
-  'no_stream',
-);
-const mqttPort = port();
-const env = {
-  DATA_DIR: dataDir,
-  MQTT_PORT: String(mqttPort),
-  BUS_URL: `tcp://127.0.0.1:${port()}`,
-  INSTANCE_ID: 'mqtt-bench',
-};
-const presence = await start(['dist/apps/presence-ingest/src/main.js'], env, 'MQTT broker');
+const { process: presence, mqttPort, store } = await startPresenceIngest();
 const started = performance.now();
 const rate = await measure('presence-ingest', presence, mqttPort);
 while ((await store.headPosition()) < 1 + CLIENTS * 2.5) await sleep(20);

@@ -1,45 +1,16 @@
 // p50/p99 from CONNACK to the connect event being stored, with connects paced at a fixed rate (default 1,000/s).
 // "Stored" is when a reader polling the store every 2 ms first sees the event (its error is at most that poll).
 // Run: npm run build && node bench/stored-latency.mjs [rate=1000] [seconds=5]   (prints figures; not a test)
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { generate } from 'mqtt-packet';
+import { sleep, startPresenceIngest } from './support/presence-deployment.mjs';
 import { percentile } from './support/raw-load.mjs';
 
 const RATE = Number(process.argv[2] ?? 1000);
 const SECONDS = Number(process.argv[3] ?? 5);
 const TOTAL = RATE * SECONDS;
-const port = () => 20_000 + Math.floor(Math.random() * 12_000);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const dataDir = mkdtempSync(join(tmpdir(), 'bench-latency-'));
-const { openEventStore } = await import('../dist/libs/event-store/src/index.js');
-const store = await openEventStore(`sqlite:${join(dataDir, 'events.db')}`, { pollIntervalMs: 2 });
-const metadata = { actor: 'bench', occurredAt: Date.now() };
-await store.append(
-  'rules-mqtt-bench',
-  [{ eventId: randomUUID(), type: 'GroupRegistered', data: { groupId: 'GID_bench' }, metadata }],
-  'no_stream',
-);
-const mqttPort = port();
-const env = {
-  ...process.env,
-  DATA_DIR: dataDir,
-  MQTT_PORT: String(mqttPort),
-  BUS_URL: `tcp://127.0.0.1:${port()}`,
-  INSTANCE_ID: 'mqtt-bench',
-};
-const presence = spawn(process.execPath, ['dist/apps/presence-ingest/src/main.js'], {
-  env,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise((ready) =>
-  presence.stdout.on('data', (chunk) => String(chunk).includes('MQTT broker') && ready()),
-);
+const { process: presence, mqttPort, store } = await startPresenceIngest({ pollIntervalMs: 2 });
 
 // A reader polling the head: when each connect event first became visible.
 const seen = new Map();

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { openEventStore } from '#libs/event-store';
 import {
-  busServerOptions,
-  createAppLogger,
   describeBus,
+  createBusApp,
   exitOnStartupFailure,
   listenOn,
+  listenOnBus,
   loadConfig,
   onShutdownSignal,
 } from '#libs/platform';
@@ -24,11 +23,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const store = await openEventStore(config.eventStoreUrl);
   const bus = describeBus(config.busUrl, APP);
-  const app = await NestFactory.createMicroservice(PresenceIngestModule.create(config, store), {
-    ...busServerOptions(config.busUrl, APP),
-    abortOnError: false,
-    logger: createAppLogger(APP),
-  });
+  const app = await createBusApp(APP, PresenceIngestModule.create(config, store), config);
   await app.get(ControlPlaneView).start();
   // Before the first connection: what the previous run left open is closed, so nobody stays online forever.
   await app.get(RestartReconciliation).closeChannelsLeftOpen(Date.now());
@@ -37,7 +32,7 @@ async function bootstrap(): Promise<void> {
   const listeners = configuredListeners(config);
   for (const listener of listeners)
     await listenOn(listener.variable, listener.port, () => broker.listen(listener));
-  await listenOn('BUS_URL', Number(new URL(bus).port), () => app.listen());
+  await listenOnBus(config.busUrl, APP, () => app.listen());
   const logger = new Logger(APP);
   logger.log(
     `MQTT broker of instance ${config.instanceId} on ${listeners.map((l) => l.url).join(', ')} ` +

@@ -1,13 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { openEventStore } from '#libs/event-store';
 import {
-  busServerOptions,
-  createAppLogger,
   describeBus,
+  createBusApp,
   exitOnStartupFailure,
-  listenOn,
+  listenOnBus,
   loadConfig,
   onShutdownSignal,
 } from '#libs/platform';
@@ -20,12 +18,8 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const store = await openEventStore(config.eventStoreUrl);
   const bus = describeBus(config.busUrl, APP);
-  const app = await NestFactory.createMicroservice(RocketmqDispatchModule.create(config, store), {
-    ...busServerOptions(config.busUrl, APP),
-    abortOnError: false,
-    logger: createAppLogger(APP),
-  });
-  await listenOn('BUS_URL', Number(new URL(bus).port), () => app.listen());
+  const app = await createBusApp(APP, RocketmqDispatchModule.create(config, store), config);
+  await listenOnBus(config.busUrl, APP, () => app.listen());
   const forwarder = app.get(PresenceForwarder);
   await forwarder.start();
   const logger = new Logger(APP);

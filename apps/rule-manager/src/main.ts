@@ -8,6 +8,7 @@ import {
   describeBus,
   exitOnStartupFailure,
   listenOn,
+  listenOnBus,
   loadConfig,
 } from '#libs/platform';
 import { resolveApiTokens } from './access/stored-admin-token.js';
@@ -28,7 +29,7 @@ async function bootstrap(): Promise<void> {
   setupOpenApi(app);
   app.connectMicroservice(busServerOptions(config.busUrl, APP));
   const bus = describeBus(config.busUrl, APP);
-  await listenOn('BUS_URL', Number(new URL(bus).port), () => app.startAllMicroservices());
+  await listenOnBus(config.busUrl, APP, () => app.startAllMicroservices());
   await listenOn('HTTP_PORT', config.httpPort, () => app.listen(config.httpPort));
   app.getHttpServer().once('close', () => void store.close());
   const logger = new Logger(APP);

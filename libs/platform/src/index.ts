@@ -7,3 +7,4 @@ export * from './shutdown.js';
 export * from './api-tokens.js';
 export * from './app-logger.js';
 export * from './password-hash.js';
+export * from './bus-app.js';

@@ -1,0 +1,45 @@
+// presence-ingest from the build on a fresh SQLite store with the group GID_bench registered, for the benches.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A listen port below the ephemeral range, where the load generator's outgoing connections never land. */
+export const benchPort = () => 20_000 + Math.floor(Math.random() * 12_000);
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Spawns `node <args>` and resolves once its stdout shows `readyText`. */
+export function startProcess(args, env, readyText) {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve) =>
+    child.stdout.on('data', (chunk) => String(chunk).includes(readyText) && resolve(child)),
+  );
+}
+
+/** Returns the running presence-ingest, its MQTT port and a store handle on the same file (to count events). */
+export async function startPresenceIngest(storeOptions = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-presence-'));
+  const { openEventStore } = await import('../../dist/libs/event-store/src/index.js');
+  const store = await openEventStore(`sqlite:${join(dataDir, 'events.db')}`, storeOptions);
+  const metadata = { actor: 'bench', occurredAt: Date.now() };
+  const registered = {
+    eventId: randomUUID(),
+    type: 'GroupRegistered',
+    data: { groupId: 'GID_bench' },
+    metadata,
+  };
+  await store.append('rules-mqtt-bench', [registered], 'no_stream');
+  const mqttPort = benchPort();
+  const env = {
+    DATA_DIR: dataDir,
+    MQTT_PORT: String(mqttPort),
+    BUS_URL: `tcp://127.0.0.1:${benchPort()}`,
+    INSTANCE_ID: 'mqtt-bench',
+  };
+  const process = await startProcess(['dist/apps/presence-ingest/src/main.js'], env, 'MQTT broker');
+  return { process, mqttPort, store };
+}
