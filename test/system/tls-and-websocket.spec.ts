@@ -6,6 +6,7 @@ import mqtt from 'mqtt';
 import { openEventStore, type EventStore, type RecordedEvent } from '#libs/event-store';
 import { controlPlaneStream } from '#libs/rules';
 import { freePort, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import { eventually } from '../support/system-clients.js';
 
 /** MQTT over TLS (when a certificate is configured) and over WebSocket, each on its own port, same presence events. */
 let env: Record<string, string>;
@@ -68,14 +69,13 @@ async function connectAndLeave(url: string, clientId: string): Promise<void> {
   await client.endAsync();
 }
 
-async function eventsOf(clientId: string, count: number): Promise<RecordedEvent[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const events = await store.readStream(`client-${clientId}`);
-    if (events.length >= count || Date.now() > deadline) return events;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits until the client's stream holds `count` events (the broker stores them by group commit). */
+const eventsOf = (clientId: string, count: number): Promise<RecordedEvent[]> =>
+  eventually(
+    () => store.readStream(`client-${clientId}`),
+    (events) => events.length >= count,
+    10_000,
+  );
 
 describe('more listeners', () => {
   it('announces every listener it opened', () => {

@@ -16,6 +16,7 @@ import { configuredListeners } from '../src/broker/listeners.js';
 import { MqttBroker } from '../src/broker/mqtt-broker.js';
 import { PresenceIngestModule } from '../src/presence-ingest.module.js';
 import { ControlPlaneView } from '../src/control-plane/control-plane.view.js';
+import { eventually } from '../../../test/support/system-clients.js';
 
 /** Real MQTT clients against the embedded broker; the presence events are read back from a real SQLite store. */
 let app: INestMicroservice;
@@ -67,15 +68,13 @@ function connect(clientId: string, options: IClientOptions = {}): Promise<MqttCl
   });
 }
 
-/** Waits until the client's stream holds `count` events, then returns them as `type reason seq`. */
-async function eventsOf(clientId: string, count: number): Promise<RecordedEvent[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const events = await store.readStream(`client-${clientId}`);
-    if (events.length >= count || Date.now() > deadline) return events;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits until the client's stream holds `count` events (the broker stores them by group commit). */
+const eventsOf = (clientId: string, count: number): Promise<RecordedEvent[]> =>
+  eventually(
+    () => store.readStream(`client-${clientId}`),
+    (events) => events.length >= count,
+    10_000,
+  );
 
 const summary = (events: RecordedEvent[]) =>
   events.map((e) => `${e.version} ${e.type} ${String(e.data['reason'])}`);
