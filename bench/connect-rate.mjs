@@ -33,13 +33,13 @@ const bare = await startProcess(['bench/support/bare-aedes.mjs', String(barePort
 const bareRate = await measure('bare aedes', bare, barePort);
 bare.kill();
 
-const { process: presence, mqttPort, store } = await startPresenceIngest();
+const { process: presence, mqttPort, store, storeName } = await startPresenceIngest();
 const started = performance.now();
 const rate = await measure('presence-ingest', presence, mqttPort);
 while ((await store.headPosition()) < 1 + CLIENTS * 2.5) await sleep(20);
 console.log(
   `presence-ingest stored all ${CLIENTS * 2.5} events ${((performance.now() - started) / 1000).toFixed(2)} s after the first connect; ` +
-    `${((100 * rate) / bareRate).toFixed(0)}% of bare aedes (${CLIENTS} clients, window ${WINDOW}, SQLite ${store.description})`,
+    `${((100 * rate) / bareRate).toFixed(0)}% of bare aedes (${CLIENTS} clients, window ${WINDOW}, ${storeName})`,
 );
 presence.kill('SIGTERM');
 await store.close();

@@ -10,7 +10,7 @@ const RATE = Number(process.argv[2] ?? 1000);
 const SECONDS = Number(process.argv[3] ?? 5);
 const TOTAL = RATE * SECONDS;
 
-const { process: presence, mqttPort, store } = await startPresenceIngest({ pollIntervalMs: 2 });
+const { process: presence, mqttPort, store, storeName } = await startPresenceIngest({ pollIntervalMs: 2 });
 
 // A reader polling the head: when each connect event first became visible.
 const seen = new Map();
@@ -53,7 +53,7 @@ await reader;
 const latencies = [...seen.values()];
 console.log(
   `presence-ingest, ${TOTAL} connects offered at ${offered.toFixed(0)}/s: CONNACK→stored p50 ${percentile(latencies, 50)} ms, ` +
-    `p99 ${percentile(latencies, 99)} ms, max ${Math.max(...latencies)} ms (SQLite, reader poll 2 ms)`,
+    `p99 ${percentile(latencies, 99)} ms, max ${Math.max(...latencies)} ms (${storeName}, reader poll 2 ms)`,
 );
 sockets.forEach((socket) => socket.destroy());
 presence.kill('SIGTERM');

@@ -1,4 +1,5 @@
-// presence-ingest from the build on a fresh SQLite store with the group GID_bench registered, for the benches.
+// presence-ingest from the build on a fresh store with the group GID_bench registered, for the benches.
+// BENCH_STORE=postgres uses a fresh schema in BENCH_POSTGRES_URL (default the local test database) instead of SQLite.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -11,10 +12,14 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Spawns `node <args>` and resolves once its stdout shows `readyText`. */
 export function startProcess(args, env, readyText) {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...args],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve) =>
     child.stdout.on('data', (chunk) => String(chunk).includes(readyText) && resolve(child)),
   );
@@ -24,7 +29,8 @@ export function startProcess(args, env, readyText) {
 export async function startPresenceIngest(storeOptions = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-presence-'));
   const { openEventStore } = await import('../../dist/libs/event-store/src/index.js');
-  const store = await openEventStore(`sqlite:${join(dataDir, 'events.db')}`, storeOptions);
+  const storeUrl = benchStoreUrl(dataDir);
+  const store = await openEventStore(storeUrl, storeOptions);
   const metadata = { actor: 'bench', occurredAt: Date.now() };
   const registered = {
     eventId: randomUUID(),
@@ -36,10 +42,19 @@ export async function startPresenceIngest(storeOptions = {}) {
   const mqttPort = benchPort();
   const env = {
     DATA_DIR: dataDir,
+    EVENT_STORE_URL: storeUrl,
     MQTT_PORT: String(mqttPort),
     BUS_URL: `tcp://127.0.0.1:${benchPort()}`,
     INSTANCE_ID: 'mqtt-bench',
   };
   const process = await startProcess(['dist/apps/presence-ingest/src/main.js'], env, 'MQTT broker');
-  return { process, mqttPort, store };
+  return { process, mqttPort, store, storeName: storeUrl.split(':')[0] };
+}
+
+function benchStoreUrl(dataDir) {
+  const kind = process.env.BENCH_STORE ?? 'sqlite';
+  if (kind === 'sqlite') return `sqlite:${join(dataDir, 'events.db')}`;
+  if (kind !== 'postgres') throw new Error(`BENCH_STORE must be sqlite or postgres, not ${kind}`);
+  const base = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  return `${base}?schema=bench_${randomUUID().slice(0, 8)}`;
 }

@@ -1,6 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DuplicateEventError, type EventStore, type NewEvent, type StreamAppend } from '#libs/event-store';
+import {
+  DuplicateEventError,
+  newEventId,
+  type EventStore,
+  type NewEvent,
+  type StreamAppend,
+} from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
 import {
   clientStream,
@@ -47,7 +52,7 @@ export class PresenceRecorder {
     this.queue.push({
       stream,
       event: {
-        eventId: randomUUID(),
+        eventId: newEventId(),
         type: event.type,
         data: event.data,
         metadata: { actor: 'presence-ingest', occurredAt: event.data.time },

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { startSubscription, type EventStore, type RecordedEvent } from '#libs/event-store';
+import { newEventId, startSubscription, type EventStore, type RecordedEvent } from '#libs/event-store';
 import {
   deliveryStream,
   routePresenceEvent,
@@ -125,7 +124,7 @@ export class PresenceForwarder {
       deliveryStream(notification.ruleId),
       [
         {
-          eventId: randomUUID(),
+          eventId: newEventId(),
           ...outcome,
           metadata: { actor: 'rocketmq-dispatch', occurredAt: now, causationId: notification.eventId },
         },

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { WrongExpectedVersionError, type NewEvent } from '#libs/event-store';
+import { newEventId, WrongExpectedVersionError, type NewEvent } from '#libs/event-store';
 import { APP_CONFIG, type AppConfig } from '#libs/platform';
 import { decideControlPlane, type ControlPlaneContext } from '#libs/rules';
 import { ControlPlaneProjector } from '../read-model/control-plane.projector.js';
@@ -54,7 +53,7 @@ export class ChangeControlPlaneHandler implements ICommandHandler<ChangeControlP
       const warnings = await checkTargetTopics(this.topics, events, state);
       const occurredAt = Date.now();
       const newEvents: NewEvent[] = events.map((event) => ({
-        eventId: randomUUID(),
+        eventId: newEventId(),
         type: event.type,
         data: event.data,
         metadata: { actor: context.actor, correlationId: context.correlationId, occurredAt },

@@ -4,8 +4,6 @@ import { DuplicateEventError } from '../errors.js';
 import type { AppendResult, StreamAppend } from '../event-store.port.js';
 import type { PostgresNames } from './postgres.names.js';
 
-/** Rows per INSERT statement: 6 parameters each, well below PostgreSQL's 65,535 parameters per statement. */
-const ROWS_PER_INSERT = 1000;
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -59,32 +57,36 @@ async function currentVersions(client: pg.PoolClient, names: PostgresNames, appe
   return new Map(rows.map((row) => [row.stream, row.version]));
 }
 
-/** Multi-row INSERTs (the fastest way through `pg`, perf-limits.md §3b); returns positions in row order. */
+/**
+ * One named INSERT per batch whatever its size: the rows travel as a single JSON array that PostgreSQL expands
+ * with jsonb_to_recordset, so the statement is parsed and planned once per connection and the client does one
+ * JSON.stringify instead of escaping thousands of parameters. Returns positions in row order.
+ */
 async function insertEvents(
   client: pg.PoolClient,
   names: PostgresNames,
   plan: AppendPlan,
 ): Promise<number[]> {
-  const positions: number[] = [];
-  for (let start = 0; start < plan.rows.length; start += ROWS_PER_INSERT) {
-    const chunk = plan.rows.slice(start, start + ROWS_PER_INSERT);
-    const values: unknown[] = [];
-    const tuples = chunk.map(({ stream, version, event }, index) => {
-      values.push(event.eventId, stream, version, event.type, JSON.stringify(event.data));
-      values.push(JSON.stringify(event.metadata));
-      const p = index * 6;
-      return `($${p + 1}, $${p + 2}, $${p + 3}::int, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::jsonb)`;
-    });
-    const { rows } = await client.query<{ position: string; event_id: string }>(
-      `INSERT INTO ${names.events} (event_id, stream, version, type, data, metadata)
-       VALUES ${tuples.join(', ')} RETURNING position, event_id`,
-      values,
-    );
-    // RETURNING order is not documented to follow VALUES order, so match the rows by event ID.
-    const byEventId = new Map(rows.map((row) => [row.event_id, Number(row.position)]));
-    for (const { event } of chunk) positions.push(byEventId.get(event.eventId) ?? 0);
-  }
-  return positions;
+  const rows = plan.rows.map(({ stream, version, event }) => ({
+    event_id: event.eventId,
+    stream,
+    version,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+  }));
+  const inserted = await client.query<{ position: string; event_id: string }>({
+    name: `${names.statementPrefix}_insert_events`,
+    text: `INSERT INTO ${names.events} (event_id, stream, version, type, data, metadata)
+           SELECT event_id, stream, version, type, data, metadata
+           FROM jsonb_to_recordset($1::jsonb)
+             AS row (event_id text, stream text, version int, type text, data jsonb, metadata jsonb)
+           RETURNING position, event_id`,
+    values: [JSON.stringify(rows)],
+  });
+  // RETURNING order is not documented to follow the input order, so match the rows by event ID.
+  const byEventId = new Map(inserted.rows.map((row) => [row.event_id, Number(row.position)]));
+  return plan.rows.map(({ event }) => byEventId.get(event.eventId) ?? 0);
 }
 
 async function updateStreams(client: pg.PoolClient, names: PostgresNames, plan: AppendPlan): Promise<void> {
