@@ -100,8 +100,10 @@ export interface ReceivedMessage {
 
 export interface CollectOptions {
   consumerGroup: string;
-  /** Stop as soon as this many messages arrived. */
+  /** Stop as soon as this many messages arrived (or, with `until`, once it says so). */
   expected: number;
+  /** Stop as soon as this returns true for the messages received so far (duplicates included). */
+  until?: (received: ReceivedMessage[]) => boolean;
   /** Give up (and return what arrived) after this long. Default 30 s. */
   timeoutMs?: number;
   /** Tag filter expression. Default '*'. */
@@ -115,6 +117,7 @@ export interface CollectOptions {
  */
 export async function collectMessages(topic: string, options: CollectOptions): Promise<ReceivedMessage[]> {
   const { consumerGroup, expected, timeoutMs = 30_000, tag = '*' } = options;
+  const done = options.until ?? ((received: ReceivedMessage[]) => received.length >= expected);
   const deadline = Date.now() + timeoutMs;
   const consumer = new SimpleConsumer({
     endpoints: rocketmqEndpoint(),
@@ -128,7 +131,7 @@ export async function collectMessages(topic: string, options: CollectOptions): P
   await startClient(consumer, `SimpleConsumer of group ${consumerGroup} on ${topic}`);
   const received: ReceivedMessage[] = [];
   try {
-    while (received.length < expected && Date.now() < deadline) {
+    while (!done(received) && Date.now() < deadline) {
       // 15 s invisibility: the proxy rejects anything below 10 s (minInvisibleTimeMillsForRecv).
       for (const message of await consumer.receive(32, 15_000)) {
         // Ack one by one: a FIFO group hands out a group's next message only after the previous ack.

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { openEventStore } from '#libs/event-store';
 import {
   describeBus,
   createBusApp,
@@ -9,6 +8,7 @@ import {
   listenOnBus,
   loadConfig,
   onShutdownSignal,
+  openAppEventStore,
 } from '#libs/platform';
 import { configuredListeners } from './broker/listeners.js';
 import { MqttBroker } from './broker/mqtt-broker.js';
@@ -21,7 +21,7 @@ const APP = 'presence-ingest';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const store = await openEventStore(config.eventStoreUrl);
+  const store = await openAppEventStore(config);
   const bus = describeBus(config.busUrl, APP);
   const app = await createBusApp(APP, PresenceIngestModule.create(config, store), config);
   await app.get(ControlPlaneView).start();

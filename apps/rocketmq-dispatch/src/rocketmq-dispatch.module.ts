@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
-import { PresenceForwarder } from './forwarding/presence-forwarder.js';
+import { DeliveryPipeline } from './delivery/delivery-pipeline.js';
+import { NotificationSender } from './delivery/notification-sender.js';
+import { OutcomeRecorder } from './delivery/outcome-recorder.js';
 import { RocketmqProducersProvider } from '#libs/rocketmq';
 import { StatusBusController } from './status.bus.controller.js';
 
@@ -16,7 +18,9 @@ export class RocketmqDispatchModule {
         { provide: EVENT_STORE, useValue: store },
         { provide: CredentialsCipher, useValue: CredentialsCipher.fromConfig(config) },
         RocketmqProducersProvider,
-        PresenceForwarder,
+        NotificationSender,
+        OutcomeRecorder,
+        DeliveryPipeline,
       ],
     };
   }

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { openEventStore } from '#libs/event-store';
 import {
   busServerOptions,
   createAppLogger,
@@ -10,6 +9,7 @@ import {
   listenOn,
   listenOnBus,
   loadConfig,
+  openAppEventStore,
 } from '#libs/platform';
 import { resolveApiTokens } from './access/stored-admin-token.js';
 import { setupOpenApi } from './http/openapi.js';
@@ -20,7 +20,7 @@ const APP = 'rule-manager';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const access = resolveApiTokens(config);
-  const store = await openEventStore(config.eventStoreUrl);
+  const store = await openAppEventStore(config);
   const app = await NestFactory.create(RuleManagerModule.create(config, store, access.tokens), {
     abortOnError: false,
     logger: createAppLogger(APP),

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { openEventStore } from '#libs/event-store';
-import { exitOnStartupFailure, loadConfig } from '#libs/platform';
+import { exitOnStartupFailure, loadConfig, openAppEventStore } from '#libs/platform';
 import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
 
 /**
@@ -10,7 +9,7 @@ import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
  */
 async function rebuild(): Promise<void> {
   const config = loadConfig();
-  const store = await openEventStore(config.eventStoreUrl);
+  const store = await openAppEventStore(config);
   try {
     const started = Date.now();
     const { events, position } = await new ControlPlaneProjector(store, config).rebuild();

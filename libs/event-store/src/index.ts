@@ -5,4 +5,5 @@ export { startSubscription, type Subscription, type SubscriptionOptions } from '
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite.event-store.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres.event-store.js';
 export { appendLockKey } from './postgres/postgres.names.js';
-export { newEventId } from './event-id.js';
+export { eventIdFor, newEventId } from './event-id.js';
+export { Wakeup } from './wakeup.js';

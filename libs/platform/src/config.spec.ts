@@ -15,6 +15,13 @@ describe('configuration', () => {
       busUrl: 'tcp://127.0.0.1:3100',
       maxRulesPerInstance: 100,
       apiTokens: [],
+      dispatch: {
+        concurrency: 32,
+        window: 10_000,
+        maxAttempts: 5,
+        baseBackoffMs: 1_000,
+        maxBackoffMs: 30_000,
+      },
     });
   });
 
@@ -30,6 +37,9 @@ describe('configuration', () => {
     ['API_TOKENS', 'ops:root:0123456789abcdef'],
     ['API_TOKENS', 'ops:admin:short'],
     ['CREDENTIALS_KEY', 'not-32-bytes'],
+    ['DISPATCH_CONCURRENCY', '0'],
+    ['DISPATCH_CONCURRENCY', '5000'],
+    ['DISPATCH_MAX_ATTEMPTS', 'three'],
   ])('names %s when its value is wrong (%s)', (variable, value) => {
     let error: unknown;
     try {
@@ -39,5 +49,11 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ variable, message: expect.stringContaining(variable) });
+  });
+
+  it('refuses a maximum retry delay below the first one', () => {
+    expect(() => loadConfig({ DISPATCH_RETRY_BASE_MS: '5000', DISPATCH_RETRY_MAX_MS: '1000' })).toThrow(
+      'DISPATCH_RETRY_MAX_MS (1000) must not be below DISPATCH_RETRY_BASE_MS (5000)',
+    );
   });
 });

@@ -26,6 +26,20 @@ export interface AppConfig {
   apiTokens: ApiToken[];
   /** Base64 of 32 bytes; when unset the key is kept in `DATA_DIR/credentials.key`. */
   credentialsKey?: string;
+  dispatch: DispatchSettings;
+}
+
+/** rocketmq-dispatch's delivery settings (README "Delivery"). */
+export interface DispatchSettings {
+  /** Sends in flight at once, each for a different client (DISPATCH_CONCURRENCY). */
+  concurrency: number;
+  /** Notifications read ahead of the checkpoint at most: the rest of the backlog waits in the store. */
+  window: number;
+  /** Attempts before a permanently failing notification is dead-lettered (DISPATCH_MAX_ATTEMPTS). */
+  maxAttempts: number;
+  /** First retry delay, doubled per attempt up to the maximum (DISPATCH_RETRY_BASE_MS, DISPATCH_RETRY_MAX_MS). */
+  baseBackoffMs: number;
+  maxBackoffMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -141,5 +155,26 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxRulesPerInstance: positiveInteger(env, 'MAX_RULES_PER_INSTANCE', 100),
     apiTokens: parseApiTokens(read(env, 'API_TOKENS', '')),
     ...(credentialsKey && { credentialsKey }),
+    dispatch: dispatchSettings(env),
+  };
+}
+
+function dispatchSettings(env: Env): DispatchSettings {
+  const concurrency = positiveInteger(env, 'DISPATCH_CONCURRENCY', 32);
+  if (concurrency > 1024)
+    throw new ConfigError('DISPATCH_CONCURRENCY', 'DISPATCH_CONCURRENCY must be 1024 or less');
+  const baseBackoffMs = positiveInteger(env, 'DISPATCH_RETRY_BASE_MS', 1_000);
+  const maxBackoffMs = positiveInteger(env, 'DISPATCH_RETRY_MAX_MS', 30_000);
+  if (maxBackoffMs < baseBackoffMs)
+    throw new ConfigError(
+      'DISPATCH_RETRY_MAX_MS',
+      `DISPATCH_RETRY_MAX_MS (${maxBackoffMs}) must not be below DISPATCH_RETRY_BASE_MS (${baseBackoffMs})`,
+    );
+  return {
+    concurrency,
+    window: positiveInteger(env, 'DISPATCH_WINDOW', 10_000),
+    maxAttempts: positiveInteger(env, 'DISPATCH_MAX_ATTEMPTS', 5),
+    baseBackoffMs,
+    maxBackoffMs,
   };
 }

@@ -8,3 +8,4 @@ export * from './api-tokens.js';
 export * from './app-logger.js';
 export * from './password-hash.js';
 export * from './bus-app.js';
+export * from './event-store.js';

@@ -1,2 +1,3 @@
 export * from './rocketmq-producers.js';
 export * from './rocketmq-producers.provider.js';
+export * from './send-failure.js';

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { checkOut } from './postgres.connection.js';
 import { planAppends, type AppendPlan } from '../append-plan.js';
 import { DuplicateEventError } from '../errors.js';
 import type { AppendResult, StreamAppend } from '../event-store.port.js';
@@ -18,7 +19,7 @@ export async function appendBatch(
   names: PostgresNames,
   appends: StreamAppend[],
 ): Promise<AppendResult[]> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   let reusable = true;
   try {
     return await appendInTransaction(client, names, appends);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { checkOut } from './postgres.connection.js';
 import { ProjectionConflictError } from '../errors.js';
 import type { ProjectionChanges, StoredDocument } from '../event-store.port.js';
 import type { PostgresNames } from './postgres.names.js';
@@ -86,7 +87,7 @@ export class PostgresDocuments {
   }
 
   private async inTransaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
+    const client = await checkOut(this.pool);
     try {
       await client.query('BEGIN');
       await work(client);

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { checkOut } from './postgres.connection.js';
 import type { PostgresNames } from './postgres.names.js';
 
 const TABLES = ['events', 'streams', 'checkpoints', 'documents'];
@@ -15,7 +16,7 @@ export async function ensureSchema(pool: pg.Pool, names: PostgresNames): Promise
   );
   if (existing.rows[0].count === TABLES.length) return;
 
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   try {
     await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${names.appendLockKey})`);
     const schemaFound = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [names.schema]);

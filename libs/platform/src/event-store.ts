@@ -1,0 +1,12 @@
+import { Logger } from '@nestjs/common';
+import { openEventStore, type EventStore } from '#libs/event-store';
+import type { AppConfig } from './config.js';
+
+/** The app's event store; a connection lost in the background (PostgreSQL restarting) is logged, then recovered. */
+export function openAppEventStore(config: AppConfig): Promise<EventStore> {
+  const logger = new Logger('event-store');
+  return openEventStore(config.eventStoreUrl, {
+    onBackgroundError: (error) =>
+      logger.warn(`connection to the event store lost, reconnecting: ${String(error)}`),
+  });
+}

@@ -1,0 +1,42 @@
+import {
+  BadRequestException,
+  ForbiddenException,
+  NotFoundException,
+  PayloadTooLargeException,
+  PaymentRequiredException,
+  UnauthorizedException,
+  UnsupportedException,
+} from 'rocketmq-client-nodejs';
+import type { FailureKind } from '#libs/notifications';
+
+/**
+ * Answers that will not change by sending again: the topic or instance is missing, the credentials are refused,
+ * the message does not fit the topic (e.g. a message group on a normal topic) or is too large. Everything else
+ * (unreachable, deadline exceeded, throttled, internal errors, anything unknown) is transient, so an unexpected
+ * error delays a notification instead of dropping it.
+ */
+const PERMANENT = [
+  NotFoundException,
+  ForbiddenException,
+  UnauthorizedException,
+  BadRequestException,
+  PayloadTooLargeException,
+  PaymentRequiredException,
+  UnsupportedException,
+];
+
+export interface SendFailure {
+  failure: FailureKind;
+  error: string;
+}
+
+export function classifySendFailure(error: unknown): SendFailure {
+  const permanent = PERMANENT.some((type) => error instanceof type);
+  return { failure: permanent ? 'permanent' : 'transient', error: describe(error) };
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return `${error.name}${code === undefined ? '' : ` (code ${String(code)})`}: ${error.message}`;
+}

@@ -1,0 +1,167 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { openEventStore, type EventStore, type RecordedEvent } from '#libs/event-store';
+import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import { allArrived, expectDeliveredInOrder, seedRule, writePresence } from '../support/delivery.js';
+import {
+  collectMessages,
+  createConsumerGroup,
+  createTopic,
+  startBroker,
+  stopBroker,
+} from '../support/rocketmq.js';
+import { eventually } from '../support/system-clients.js';
+
+/**
+ * At least once, in order per client, through the faults of real processes: RocketMQ stopped for 30 s, dispatch
+ * killed with SIGKILL, the store's PostgreSQL restarted. Presence events are written to the store as
+ * presence-ingest writes them (50 clients × 20 = 1,000 events over about 10 s); a FIFO consumer group reads the
+ * topic, and each test checks every notification arrived, per-client order, and that duplicates repeat the ID.
+ */
+const CLIENTS = 50;
+const PER_CLIENT = 20;
+const TOTAL = CLIENTS * PER_CLIENT;
+const GROUP = 'GID_faults';
+
+const running: { apps: RunningApp[]; stores: EventStore[] } = { apps: [], stores: [] };
+
+afterEach(async () => {
+  await Promise.all(running.apps.splice(0).map((app) => app.stop()));
+  await Promise.all(running.stores.splice(0).map((store) => store.close()));
+});
+
+async function deployment(name: string, storeUrl?: (dataDir: string) => string) {
+  const suffix = `${name}-${Date.now()}`;
+  const topic = `faults-${suffix}`;
+  const consumerGroup = `faults-consumer-${suffix}`;
+  await createTopic(topic, { fifo: true });
+  await createConsumerGroup(consumerGroup, { fifo: true });
+  const base = await isolatedEnv({ DISPATCH_RETRY_BASE_MS: '200', DISPATCH_RETRY_MAX_MS: '2000' });
+  const env = {
+    ...base,
+    EVENT_STORE_URL: storeUrl?.(base['DATA_DIR']!) ?? `sqlite:${base['DATA_DIR']}/events.db`,
+  };
+  const store = await openEventStore(env.EVENT_STORE_URL);
+  running.stores.push(store);
+  await seedRule(store, { ruleId: `rule-${name}`, groupId: GROUP, topic });
+  const startDispatch = async () => {
+    const app = await startApp('rocketmq-dispatch', env);
+    running.apps.push(app);
+    return app;
+  };
+  const receiveAll = () =>
+    collectMessages(topic, {
+      consumerGroup,
+      expected: TOTAL,
+      until: allArrived(CLIENTS, PER_CLIENT),
+      timeoutMs: 150_000,
+    });
+  return { store, startDispatch, receiveAll };
+}
+
+const writeThousandEvents = (store: EventStore) =>
+  writePresence(store, { groupId: GROUP, clients: CLIENTS, perClient: PER_CLIENT, perSecond: 100 });
+
+async function outcomes(store: EventStore): Promise<RecordedEvent[]> {
+  return store.readAll(0, { filter: { streamPrefixes: ['delivery-'] }, limit: 100_000 });
+}
+
+const forwardedIds = (events: RecordedEvent[]) =>
+  events
+    .filter((event) => event.type === 'NotificationForwarded')
+    .map((event) => event.data['notificationId']);
+
+describe('delivery through faults', () => {
+  it('delivers every notification, in order per client, through a 30 s RocketMQ outage', async () => {
+    const { store, startDispatch, receiveAll } = await deployment('outage');
+    await startDispatch();
+    const writing = writeThousandEvents(store);
+    await eventually(
+      () => outcomes(store),
+      (events) => forwardedIds(events).length >= 50,
+      30_000,
+    );
+    await stopBroker({ crash: true });
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    await startBroker();
+    await writing;
+
+    const received = await receiveAll();
+    expectDeliveredInOrder(received, CLIENTS, PER_CLIENT);
+    const recorded = await eventually(
+      () => outcomes(store),
+      (events) => new Set(forwardedIds(events)).size >= TOTAL,
+    );
+    expect(new Set(forwardedIds(recorded)).size).toBe(TOTAL);
+    // The outage was seen and retried as transient; nothing was given up on.
+    const failures = recorded.filter((event) => event.type === 'NotificationFailed');
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.every((event) => event.data['failure'] === 'transient')).toBe(true);
+    expect(recorded.filter((event) => event.type === 'NotificationDeadLettered')).toEqual([]);
+  }, 300_000);
+
+  it('delivers every notification when dispatch is killed with SIGKILL mid-stream and restarted', async () => {
+    const { store, startDispatch, receiveAll } = await deployment('sigkill');
+    const first = await startDispatch();
+    const writing = writeThousandEvents(store);
+    await eventually(
+      () => outcomes(store),
+      (events) => forwardedIds(events).length >= 300,
+      30_000,
+    );
+    first.process.kill('SIGKILL');
+    await first.stop();
+    await startDispatch();
+    await writing;
+
+    const received = await receiveAll();
+    const duplicates = expectDeliveredInOrder(received, CLIENTS, PER_CLIENT);
+    expect(received.length).toBe(TOTAL + duplicates);
+    // Resent notifications are recorded once: their outcome's event ID comes from the notification ID.
+    const recorded = await eventually(
+      () => outcomes(store),
+      (events) => forwardedIds(events).length >= TOTAL,
+    );
+    expect(forwardedIds(recorded)).toHaveLength(TOTAL);
+    expect(new Set(forwardedIds(recorded)).size).toBe(TOTAL);
+  }, 300_000);
+
+  it('delivers every notification when the PostgreSQL of the store restarts mid-stream', async () => {
+    const schema = `faults_${randomUUID().slice(0, 8)}`;
+    const { store, startDispatch, receiveAll } = await deployment(
+      'postgres',
+      () => `postgres://postgres@127.0.0.1:5432/test?schema=${schema}`,
+    );
+    const dispatch = await startDispatch();
+    const writing = writeThousandEvents(store);
+    await eventually(
+      () => outcomes(store),
+      (events) => forwardedIds(events).length >= 200,
+      30_000,
+    );
+    restartPostgres();
+    await writing;
+
+    const received = await receiveAll();
+    expectDeliveredInOrder(received, CLIENTS, PER_CLIENT);
+    const recorded = await eventually(
+      () => outcomes(store),
+      (events) => forwardedIds(events).length >= TOTAL,
+      30_000,
+    );
+    expect(new Set(forwardedIds(recorded)).size).toBe(TOTAL);
+    expect(dispatch.output()).toMatch(
+      /connection to the event store lost|could not (read the event store|store \d+ delivery outcomes|save the checkpoint)/,
+    );
+  }, 300_000);
+});
+
+/** Restarts the machine's PostgreSQL cluster (the one .ci/run starts), as an operator or a failover would. */
+function restartPostgres(): void {
+  const version = readdirSync('/etc/postgresql')[0]!;
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], {
+    stdio: 'inherit',
+  });
+}
