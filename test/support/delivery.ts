@@ -14,18 +14,23 @@ import { rocketmqEndpoint, type ReceivedMessage } from './rocketmq.js';
 
 export const MQTT_INSTANCE = 'mqtt-test';
 
-/** Registers the group, the local RocketMQ as `rmq-local` and an enabled rule, as rule-manager would. */
-export async function seedRule(
-  store: EventStore,
-  { ruleId, groupId, topic }: { ruleId: string; groupId: string; topic: string },
-): Promise<void> {
+export interface SeededRule {
+  ruleId: string;
+  groupId: string;
+  topic: string;
+}
+
+/** Registers the local RocketMQ as `rmq-local`, then each rule's group and the enabled rule, as rule-manager would. */
+export async function seedRules(store: EventStore, rules: SeededRule[]): Promise<void> {
   const commands: ControlPlaneCommand[] = [
-    { type: 'RegisterGroup', data: { input: { groupId } } },
     {
       type: 'RegisterRocketmqInstance',
       data: { input: { instanceId: 'rmq-local', region: 'local', endpoints: rocketmqEndpoint() } },
     },
-    {
+  ];
+  for (const { ruleId, groupId, topic } of rules) {
+    commands.push({ type: 'RegisterGroup', data: { input: { groupId } } });
+    commands.push({
       type: 'CreateRule',
       data: {
         input: {
@@ -36,8 +41,8 @@ export async function seedRule(
           target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-local', topic },
         },
       },
-    },
-  ];
+    });
+  }
   const context = { mqttInstanceId: MQTT_INSTANCE, region: 'local', maxRulesPerInstance: 100 };
   let state = initialControlPlaneState();
   for (const command of commands) {

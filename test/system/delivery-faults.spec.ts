@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { openEventStore, type EventStore, type RecordedEvent } from '#libs/event-store';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
-import { allArrived, expectDeliveredInOrder, seedRule, writePresence } from '../support/delivery.js';
+import { allArrived, expectDeliveredInOrder, seedRules, writePresence } from '../support/delivery.js';
 import {
   collectMessages,
   createConsumerGroup,
@@ -45,7 +45,7 @@ async function deployment(name: string, storeUrl?: (dataDir: string) => string) 
   };
   const store = await openEventStore(env.EVENT_STORE_URL);
   running.stores.push(store);
-  await seedRule(store, { ruleId: `rule-${name}`, groupId: GROUP, topic });
+  await seedRules(store, [{ ruleId: `rule-${name}`, groupId: GROUP, topic }]);
   const startDispatch = async () => {
     const app = await startApp('rocketmq-dispatch', env);
     running.apps.push(app);
