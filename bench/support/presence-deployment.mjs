@@ -51,7 +51,7 @@ export async function startPresenceIngest(storeOptions = {}) {
   return { process, mqttPort, store, storeName: storeUrl.split(':')[0] };
 }
 
-function benchStoreUrl(dataDir) {
+export function benchStoreUrl(dataDir) {
   const kind = process.env.BENCH_STORE ?? 'sqlite';
   if (kind === 'sqlite') return `sqlite:${join(dataDir, 'events.db')}`;
   if (kind !== 'postgres') throw new Error(`BENCH_STORE must be sqlite or postgres, not ${kind}`);

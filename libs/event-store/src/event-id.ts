@@ -1,4 +1,5 @@
-import { v5, v7 } from 'uuid';
+import { createHash } from 'node:crypto';
+import { v7 } from 'uuid';
 
 /**
  * A new event ID: a UUIDv7, which starts with the time, so consecutive IDs land at the right edge of the stores'
@@ -8,11 +9,19 @@ import { v5, v7 } from 'uuid';
  */
 export const newEventId = (): string => v7();
 
-/** Namespace of the name-based IDs below (a fixed random UUID of this project). */
-const NAMESPACE = '6f1d3c0e-8a4b-4f57-9a52-3be1c7d40a19';
+/** Namespace of the name-based IDs below (a fixed random UUID of this project), as bytes. */
+const NAMESPACE = Buffer.from('6f1d3c0e8a4b4f579a523be1c7d40a19', 'hex');
 
 /**
- * The same event ID for the same `key`, every time (UUIDv5): an event recorded twice for one fact, e.g. an
- * outcome recorded again after a crash, is then refused by the store as a duplicate instead of counted twice.
+ * The same event ID for the same `key`, every time: an event recorded twice for one fact, e.g. an outcome recorded
+ * again after a crash, is then refused by the store as a duplicate instead of counted twice. A UUIDv5 (RFC 9562
+ * §5.5: SHA-1 of namespace and name, version and variant bits set), built on node:crypto because the uuid
+ * package's v5 took 17 µs per ID, a twentieth of dispatch's CPU at full speed.
  */
-export const eventIdFor = (key: string): string => v5(key, NAMESPACE);
+export function eventIdFor(key: string): string {
+  const hash = createHash('sha1').update(NAMESPACE).update(key, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.toString('hex', 0, 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -160,7 +160,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 }
 
 function dispatchSettings(env: Env): DispatchSettings {
-  const concurrency = positiveInteger(env, 'DISPATCH_CONCURRENCY', 32);
+  const concurrency = positiveInteger(env, 'DISPATCH_CONCURRENCY', 64);
   if (concurrency > 1024)
     throw new ConfigError('DISPATCH_CONCURRENCY', 'DISPATCH_CONCURRENCY must be 1024 or less');
   const baseBackoffMs = positiveInteger(env, 'DISPATCH_RETRY_BASE_MS', 1_000);

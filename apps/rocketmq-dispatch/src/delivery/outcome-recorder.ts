@@ -106,17 +106,19 @@ export class OutcomeRecorder {
   }
 }
 
+/** One append per delivery stream: a batch mostly holds outcomes of a few rules. */
 function toAppends(batch: Queued[]): StreamAppend[] {
-  return batch.map(({ outcome, eventId, occurredAt }) => ({
-    stream: deliveryStream(outcome.data.ruleId),
-    expectedVersion: 'any',
-    events: [
-      {
-        eventId,
-        type: outcome.type,
-        data: outcome.data,
-        metadata: { actor: 'rocketmq-dispatch', occurredAt, causationId: outcome.data.eventId },
-      },
-    ],
-  }));
+  const byStream = new Map<string, StreamAppend>();
+  for (const { outcome, eventId, occurredAt } of batch) {
+    const stream = deliveryStream(outcome.data.ruleId);
+    const append = byStream.get(stream) ?? { stream, expectedVersion: 'any', events: [] };
+    byStream.set(stream, append);
+    append.events.push({
+      eventId,
+      type: outcome.type,
+      data: outcome.data,
+      metadata: { actor: 'rocketmq-dispatch', occurredAt, causationId: outcome.data.eventId },
+    });
+  }
+  return [...byStream.values()];
 }

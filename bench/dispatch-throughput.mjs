@@ -1,0 +1,138 @@
+// rocketmq-dispatch against the real RocketMQ: notifications/s at saturation (a backlog of stored events sent as
+// fast as it goes) and the event → RocketMQ-acknowledged latency at a fixed offered rate, as recorded by dispatch
+// in each NotificationForwarded (latencyMs). Needs RocketMQ running (`npm run rocketmq` in another terminal).
+// Run: npm run build && node bench/dispatch-throughput.mjs [backlog=20000] [rate=1000] [seconds=10]
+// BENCH_STORE=postgres for PostgreSQL; DISPATCH_CONCURRENCY etc. are passed through.   (prints figures; not a test)
+import { mkdtempSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createTopic } from '../scripts/rocketmq/index.mjs';
+import { benchPort, benchStoreUrl, sleep, startProcess } from './support/presence-deployment.mjs';
+import { percentile } from './support/raw-load.mjs';
+
+const BACKLOG = Number(process.argv[2] ?? 20_000);
+const RATE = Number(process.argv[3] ?? 1_000);
+const SECONDS = Number(process.argv[4] ?? 10);
+const CLIENTS = 1_000;
+const ENDPOINT = process.env.ROCKETMQ_ENDPOINT ?? '127.0.0.1:8081';
+const TOKEN = 'bench-admin-token-000000';
+
+const { newEventId, openEventStore } = await import('../dist/libs/event-store/src/index.js');
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-dispatch-'));
+const storeUrl = benchStoreUrl(dataDir);
+const store = await openEventStore(storeUrl);
+const topic = `bench-dispatch-${Date.now()}`;
+await createTopic(topic, { fifo: true });
+
+const httpPort = benchPort();
+const busPort = benchPort();
+const env = {
+  DATA_DIR: dataDir,
+  EVENT_STORE_URL: storeUrl,
+  HTTP_PORT: String(httpPort),
+  BUS_URL: `tcp://127.0.0.1:${busPort}`,
+  INSTANCE_ID: 'mqtt-bench',
+  API_TOKENS: `bench:admin:${TOKEN}`,
+};
+const ruleManager = await startProcess(['dist/apps/rule-manager/src/main.js'], env, 'HTTP on');
+const api = async (path, body) => {
+  const response = await fetch(`http://127.0.0.1:${httpPort}/api/v1${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status >= 300) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+};
+await api('/rocketmq-instances', { instanceId: 'rmq-bench', region: 'local', endpoints: ENDPOINT });
+await api('/groups', { groupId: 'GID_bench' });
+await api('/rules', {
+  ruleId: 'bench',
+  status: 'ENABLED',
+  ruleType: 'CLIENT_STATUS_NOTIFY',
+  source: { groupId: 'GID_bench' },
+  target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-bench', topic },
+});
+ruleManager.kill('SIGTERM');
+
+/** Appends `count` presence events round-robin over the clients; sequence numbers continue per client. */
+const versions = new Map();
+async function appendEvents(count) {
+  const appends = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = `GID_bench@@@dev-${(appended + i) % CLIENTS}`;
+    const version = versions.get(clientId) ?? 0;
+    versions.set(clientId, version + 1);
+    const type = ['ClientConnected', 'ClientDisconnected', 'ClientConnectionClosed'][version % 3];
+    const time = Date.now();
+    const data = {
+      clientId,
+      channelId: 'a'.repeat(32),
+      clientIp: '127.0.0.1:40000',
+      time,
+      reason: 'accepted',
+    };
+    const metadata = { actor: 'bench', occurredAt: time };
+    appends.push({
+      stream: `client-${clientId}`,
+      expectedVersion: version,
+      events: [{ eventId: newEventId(), type, data, metadata }],
+    });
+  }
+  appended += count;
+  await store.appendMany(appends);
+}
+let appended = 0;
+
+const forwardedAfter = async (position) => {
+  const events = [];
+  for (let after = position; ;) {
+    const batch = await store.readAll(after, { filter: { types: ['NotificationForwarded'] }, limit: 10_000 });
+    events.push(...batch);
+    if (batch.length < 10_000) return events;
+    after = batch.at(-1).position;
+  }
+};
+const waitForCheckpoint = async (position) => {
+  while ((await store.loadCheckpoint('rocketmq-dispatch')) < position) await sleep(20);
+};
+
+// 1. Saturation: a stored backlog, then dispatch started and timed until its checkpoint passes the last event.
+for (let done = 0; done < BACKLOG; done += 1000) await appendEvents(Math.min(1000, BACKLOG - done));
+const backlogEnd = await store.headPosition();
+const dispatch = await startProcess(
+  ['dist/apps/rocketmq-dispatch/src/main.js'],
+  { ...env, BUS_URL: `tcp://127.0.0.1:${busPort + 2}` },
+  'forwarding client status events',
+);
+const dispatchStarted = performance.now();
+await waitForCheckpoint(backlogEnd);
+const saturationSeconds = (performance.now() - dispatchStarted) / 1000;
+
+// 2. Fixed rate: RATE events/s for SECONDS, in batches every 10 ms, as presence-ingest's group commit writes them.
+const rateStart = await store.headPosition();
+const perTick = Math.max(1, Math.round(RATE / 100));
+const started = performance.now();
+for (let tick = 0; tick < RATE * SECONDS; tick += perTick) {
+  const due = started + (tick / RATE) * 1000;
+  if (due > performance.now()) await sleep(due - performance.now());
+  await appendEvents(perTick);
+}
+const offered = (RATE * SECONDS) / ((performance.now() - started) / 1000);
+await waitForCheckpoint(await store.headPosition());
+const latencies = (await forwardedAfter(rateStart)).map((event) => event.data.latencyMs);
+
+const p = (values, q) => percentile(values, q).toFixed(0).padStart(5);
+console.log(
+  `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; store ${storeUrl.split(':')[0]}; ` +
+    `RocketMQ ${ENDPOINT}; FIFO topic; ${CLIENTS} clients; DISPATCH_CONCURRENCY ${process.env.DISPATCH_CONCURRENCY ?? 64}`,
+);
+console.log(
+  `saturation  ${BACKLOG} stored events → ${(BACKLOG / saturationSeconds).toFixed(0)} notifications/s ` +
+    `(${saturationSeconds.toFixed(1)} s from dispatch ready)`,
+);
+console.log(
+  `fixed rate  offered ${offered.toFixed(0)}/s for ${SECONDS} s, ${latencies.length} forwarded: ` +
+    `event → RocketMQ ack p50 ${p(latencies, 50)} ms  p99 ${p(latencies, 99)} ms  p99.9 ${p(latencies, 99.9)} ms  max ${Math.max(...latencies)} ms`,
+);
+dispatch.kill('SIGTERM');
+await store.close();

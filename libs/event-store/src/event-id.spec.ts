@@ -1,0 +1,21 @@
+import { describe, expect, it } from '@jest/globals';
+import { v5 } from 'uuid';
+import { eventIdFor, newEventId } from './event-id.js';
+
+describe('event IDs', () => {
+  it('gives the same name-based UUIDv5 for the same key, as the uuid package computes it', () => {
+    const key = 'NotificationForwarded:rule-1:0190c6a2-7d4e-7b3a-9f00-1234567890ab';
+    expect(eventIdFor(key)).toBe(v5(key, '6f1d3c0e-8a4b-4f57-9a52-3be1c7d40a19'));
+    expect(eventIdFor(key)).toBe(eventIdFor(key));
+    expect(eventIdFor(`${key}x`)).not.toBe(eventIdFor(key));
+  });
+
+  it('gives new IDs that sort by creation time (UUIDv7)', () => {
+    const ids = Array.from({ length: 50 }, () => newEventId());
+    expect(
+      ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)),
+    ).toBe(true);
+    expect(new Set(ids).size).toBe(50);
+    expect(ids.map((id) => id.slice(0, 13))).toEqual(ids.map((id) => id.slice(0, 13)).sort());
+  });
+});
