@@ -25,6 +25,7 @@ import { HealthHttpController } from './health/health.http.controller.js';
 import { Peers } from './health/peers.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { RuleHistoryHttpController } from './rule-history/rule-history.http.controller.js';
+import { NotificationsHttpController } from './notifications/notifications.http.controller.js';
 import { ListRulesHttpController } from './list-rules/list-rules.http.controller.js';
 import { GroupsHttpController } from './groups/groups.http.controller.js';
 import { RocketmqInstancesHttpController } from './rocketmq-instances/rocketmq-instances.http.controller.js';
@@ -45,6 +46,7 @@ export class RuleManagerModule {
         ChangeRuleStatusHttpController,
         DeleteRuleHttpController,
         RuleHistoryHttpController,
+        NotificationsHttpController,
         ListRulesHttpController,
         GetRuleHttpController,
         HealthHttpController,

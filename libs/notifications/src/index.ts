@@ -4,3 +4,4 @@ export * from './rocketmq-message.js';
 export * from './route.js';
 export * from './delivery-lanes.js';
 export * from './delivery-policy.js';
+export * from './notification-log.js';

@@ -13,6 +13,9 @@ export interface NotificationRef {
   eventId: string;
   clientId: string;
   seq: number;
+  /** `connect` | `disconnect` | `tcpclean`, and when it happened on the broker. */
+  eventType: string;
+  eventTime: number;
   topic: string;
   rocketmqInstanceId: string;
 }
@@ -65,6 +68,8 @@ export function notificationRef(notification: Notification): NotificationRef {
     eventId: notification.eventId,
     clientId: notification.event.clientId,
     seq: notification.seq,
+    eventType: notification.eventType,
+    eventTime: notification.event.time,
     topic: notification.target.topic,
     rocketmqInstanceId: notification.target.instanceId,
   };

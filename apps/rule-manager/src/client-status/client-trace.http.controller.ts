@@ -4,6 +4,7 @@ import { EVENT_STORE } from '#libs/platform';
 import { clientStream, parseClientId, refusedConnectStream } from '#libs/presence';
 import { RulesError } from '#libs/rules';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { timeParam } from '../http/query-params.js';
 
 /** The original's device trace actions: connect, close (the TCP connection ended), disconnect. */
 const ACTIONS: Record<string, string> = {
@@ -12,19 +13,6 @@ const ACTIONS: Record<string, string> = {
   ClientConnectionClosed: 'close',
   ClientConnectRefused: 'connect',
 };
-
-function time(value: string | undefined, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(parsed))
-    throw RulesError.of(
-      'VALIDATION_FAILED',
-      field,
-      'format',
-      `${field} must be epoch milliseconds or an ISO 8601 time`,
-    );
-  return parsed;
-}
 
 /** A client's trace (QueryMqttTraceDevice): every connect, disconnect and close, refused connects included. */
 @ApiResource('clients')
@@ -38,7 +26,7 @@ export class ClientTraceHttpController {
     const parsed = parseClientId(clientId);
     if (!parsed.ok)
       throw RulesError.of('VALIDATION_FAILED', 'clientId', 'pattern', `clientId ${parsed.problem}`);
-    const [since, until] = [time(from, 'from', 0), time(to, 'to', Number.MAX_SAFE_INTEGER)];
+    const [since, until] = [timeParam(from, 'from', 0), timeParam(to, 'to', Number.MAX_SAFE_INTEGER)];
     const [connections, refusals] = await Promise.all([
       this.store.readStream(clientStream(clientId)),
       this.store.readStream(refusedConnectStream(clientId)),
