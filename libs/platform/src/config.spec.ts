@@ -16,7 +16,7 @@ describe('configuration', () => {
       maxRulesPerInstance: 100,
       apiTokens: [],
       dispatch: {
-        concurrency: 32,
+        concurrency: 64,
         window: 10_000,
         maxAttempts: 5,
         baseBackoffMs: 1_000,
