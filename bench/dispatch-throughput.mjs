@@ -56,6 +56,7 @@ ruleManager.kill('SIGTERM');
 
 /** Appends `count` presence events round-robin over the clients; sequence numbers continue per client. */
 const versions = new Map();
+let appended = 0;
 async function appendEvents(count) {
   const appends = [];
   for (let i = 0; i < count; i++) {
@@ -81,7 +82,6 @@ async function appendEvents(count) {
   appended += count;
   await store.appendMany(appends);
 }
-let appended = 0;
 
 const forwardedAfter = async (position) => {
   const events = [];

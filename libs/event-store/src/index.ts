@@ -7,3 +7,4 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { appendLockKey } from './postgres/postgres.names.js';
 export { eventIdFor, newEventId } from './event-id.js';
 export { Wakeup } from './wakeup.js';
+export { GroupCommit, type Committable, type GroupCommitOptions } from './group-commit.js';

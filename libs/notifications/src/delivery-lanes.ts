@@ -11,11 +11,9 @@ interface Lane<T> {
   busy: boolean;
 }
 
-interface PositionCount<T> {
+interface PositionCount {
   position: number;
   unsettled: number;
-  /** One of the event's notifications, to tell how old the oldest pending one is. */
-  first: T;
 }
 
 /**
@@ -31,23 +29,23 @@ export class DeliveryLanes<T> {
   /** Lanes whose head may be taken, oldest first. */
   private readonly ready = new Set<string>();
   /** Events with unsettled notifications, in position order. */
-  private readonly positions: PositionCount<T>[] = [];
-  private readonly byPosition = new Map<number, PositionCount<T>>();
-  private readPosition: number;
+  private readonly positions: PositionCount[] = [];
+  private readonly byPosition = new Map<number, PositionCount>();
+  private lastRead: number;
   private unsettled = 0;
 
   constructor(startPosition: number) {
-    this.readPosition = startPosition;
+    this.lastRead = startPosition;
   }
 
   /** Notifications given by the event at `position`, read in position order; none for most events. */
   add(position: number, entries: { lane: string; value: T }[]): void {
-    if (position <= this.readPosition) {
-      throw new RangeError(`position ${position} is not after the last one read (${this.readPosition})`);
+    if (position <= this.lastRead) {
+      throw new RangeError(`position ${position} is not after the last one read (${this.lastRead})`);
     }
-    this.readPosition = position;
+    this.lastRead = position;
     if (entries.length === 0) return;
-    const count = { position, unsettled: entries.length, first: entries[0]!.value };
+    const count = { position, unsettled: entries.length };
     this.positions.push(count);
     this.byPosition.set(position, count);
     this.unsettled += entries.length;
@@ -61,7 +59,7 @@ export class DeliveryLanes<T> {
 
   /** Everything up to `position` has been read, also events that gave no notification. */
   readUpTo(position: number): void {
-    this.readPosition = Math.max(this.readPosition, position);
+    this.lastRead = Math.max(this.lastRead, position);
   }
 
   /** Up to `max` lane heads, marked busy. */
@@ -107,17 +105,17 @@ export class DeliveryLanes<T> {
 
   /** The highest position at and below which every notification is settled. */
   checkpoint(): number {
-    return this.positions.length > 0 ? this.positions[0]!.position - 1 : this.readPosition;
+    return this.positions.length > 0 ? this.positions[0]!.position - 1 : this.lastRead;
+  }
+
+  /** The last position read: the next read starts after it. */
+  get readPosition(): number {
+    return this.lastRead;
   }
 
   /** Notifications read and not yet settled. */
   get pending(): number {
     return this.unsettled;
-  }
-
-  /** A notification of the oldest event that still has unsettled ones (for the lag in seconds). */
-  get oldestPending(): T | undefined {
-    return this.positions[0]?.first;
   }
 
   private headLane(entry: LaneEntry<T>): Lane<T> {

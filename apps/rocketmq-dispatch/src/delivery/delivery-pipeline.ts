@@ -43,7 +43,6 @@ export class DeliveryPipeline {
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly wakeup = new Wakeup();
   private readonly settledWakeup = new Wakeup();
-  private readPosition = 0;
   private savedCheckpoint = 0;
   private sending = 0;
   private stopping = false;
@@ -66,7 +65,7 @@ export class DeliveryPipeline {
     this.rules = ControlPlaneAtPosition.upTo(controlStream, controlEvents, checkpoint);
     this.settledEarlier = await this.outcomesStoredAfter(checkpoint);
     this.lanes = new DeliveryLanes(checkpoint);
-    this.readPosition = this.savedCheckpoint = checkpoint;
+    this.savedCheckpoint = checkpoint;
     this.unsubscribe = this.store.onAppended(() => this.wakeup.signal());
     this.reading = this.readLoop(controlStream);
     this.logger.log(
@@ -88,15 +87,6 @@ export class DeliveryPipeline {
     clearTimeout(this.checkpointTimer);
     await this.savingCheckpoint;
     await this.saveCheckpoint();
-  }
-
-  /** Events behind: read but unsettled notifications; for the lag in seconds, the oldest one's event time. */
-  get backlog(): { pending: number; oldestEventTime: number | undefined; checkpoint: number } {
-    return {
-      pending: this.lanes.pending,
-      oldestEventTime: this.lanes.oldestPending?.event.time,
-      checkpoint: this.savedCheckpoint,
-    };
   }
 
   private async readLoop(controlStream: string): Promise<void> {
@@ -124,8 +114,8 @@ export class DeliveryPipeline {
   /** Reads the next events after the read position and queues their notifications; false when none were new. */
   private async readNext(controlStream: string): Promise<boolean> {
     const head = await this.store.headPosition();
-    if (head <= this.readPosition) return false;
-    const events = await this.store.readAll(this.readPosition, {
+    if (head <= this.lanes.readPosition) return false;
+    const events = await this.store.readAll(this.lanes.readPosition, {
       filter: { streamPrefixes: [controlStream, CLIENT_STREAM_PREFIX] },
       limit: READ_BATCH,
       toPosition: head,
@@ -133,8 +123,7 @@ export class DeliveryPipeline {
     if (this.stopping) return false;
     for (const event of events) this.lanes.add(event.position, this.notificationsOf(event));
     // A short read saw every position up to the head, including events of other streams.
-    this.readPosition = events.length === READ_BATCH ? events.at(-1)!.position : head;
-    this.lanes.readUpTo(this.readPosition);
+    this.lanes.readUpTo(events.length === READ_BATCH ? events.at(-1)!.position : head);
     this.pump();
     this.scheduleCheckpoint();
     return true;

@@ -18,3 +18,26 @@ export async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
   };
   return client;
 }
+
+/**
+ * Runs `work` in a transaction opened by `begin` on a connection of its own. On failure it rolls back and drops
+ * the connection rather than return one in an unknown state to the pool.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
+  const client = await checkOut(pool);
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release(true);
+    throw error;
+  }
+}

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { checkOut } from './postgres.connection.js';
+import { inTransaction } from './postgres.connection.js';
 import { ProjectionConflictError } from '../errors.js';
 import type { ProjectionChanges, StoredDocument } from '../event-store.port.js';
 import type { PostgresNames } from './postgres.names.js';
@@ -20,7 +20,7 @@ export class PostgresDocuments {
     const { documents, checkpoints } = this.names;
     const upserts = changes.upserts ?? [];
     const deletes = changes.deletes ?? [];
-    await this.inTransaction(async (client) => {
+    await inTransaction(this.pool, async (client) => {
       if (expectedCheckpoint !== undefined) {
         // One committer per projection at a time (the row may not exist yet, so lock the name, not the row).
         await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
@@ -78,25 +78,11 @@ export class PostgresDocuments {
   }
 
   async reset(name: string, collections: string[]): Promise<void> {
-    await this.inTransaction(async (client) => {
+    await inTransaction(this.pool, async (client) => {
       await client.query(`DELETE FROM ${this.names.checkpoints} WHERE name = $1`, [name]);
       await client.query(`DELETE FROM ${this.names.documents} WHERE collection = ANY ($1::text[])`, [
         collections,
       ]);
     });
-  }
-
-  private async inTransaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await checkOut(this.pool);
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
-      client.release();
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release(true);
-      throw error;
-    }
   }
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { checkOut } from './postgres.connection.js';
+import { inTransaction } from './postgres.connection.js';
 import type { PostgresNames } from './postgres.names.js';
 
 const TABLES = ['events', 'streams', 'checkpoints', 'documents'];
@@ -16,19 +16,15 @@ export async function ensureSchema(pool: pg.Pool, names: PostgresNames): Promise
   );
   if (existing.rows[0].count === TABLES.length) return;
 
-  const client = await checkOut(pool);
-  try {
-    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${names.appendLockKey})`);
-    const schemaFound = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [names.schema]);
-    if (schemaFound.rowCount === 0) await client.query(`CREATE SCHEMA "${names.schema}"`);
-    await client.query(tablesDdl(names));
-    await client.query('COMMIT');
-    client.release();
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release(true);
-    throw error;
-  }
+  await inTransaction(
+    pool,
+    async (client) => {
+      const schemaFound = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [names.schema]);
+      if (schemaFound.rowCount === 0) await client.query(`CREATE SCHEMA "${names.schema}"`);
+      await client.query(tablesDdl(names));
+    },
+    `BEGIN; SELECT pg_advisory_xact_lock(${names.appendLockKey})`,
+  );
 }
 
 /*
