@@ -15,6 +15,7 @@ beforeAll(async () => {
   env = await isolatedEnv();
   apps = [await startApp('rule-manager', env), await startApp('presence-ingest', env)];
   await api('POST', '/api/v1/groups', { groupId: 'GID_status' });
+  await api('POST', '/api/v1/groups', { groupId: 'GID_status_b' }); // shares the text, not the group
 }, 60_000);
 
 afterAll(async () => {
@@ -28,6 +29,7 @@ describe('client status API', () => {
     await connect('GID_status@@@twin');
     await connect('GID_status@@@twin'); // takeover: the first channel closes, the client stays online
     await connect('GID_status@@@steady');
+    await connect('GID_status_b@@@other');
     await gone.endAsync();
 
     const twin = await eventually(
@@ -65,7 +67,20 @@ describe('client status API', () => {
       'GID_status@@@steady',
       'GID_status@@@twin',
     ]);
-    expect((await api('GET', '/api/v1/groups/GID_status/clients')).body['total']).toBe(3);
+    expect(online.body['total']).toBe(2);
+    const secondOnline = await api('GET', '/api/v1/groups/GID_status/clients?online=true&pageSize=1&page=2');
+    expect(secondOnline.body).toEqual({
+      items: [expect.objectContaining({ clientId: 'GID_status@@@twin', online: true })],
+      total: 2,
+      page: 2,
+      pageSize: 1,
+    });
+    const everyone = await api('GET', '/api/v1/groups/GID_status/clients?pageSize=2');
+    expect(everyone.body['total']).toBe(3);
+    expect(everyone.body['items']).toEqual([
+      expect.objectContaining({ clientId: 'GID_status@@@gone', online: false }),
+      expect.objectContaining({ clientId: 'GID_status@@@steady', online: true }),
+    ]);
   });
 
   it('closes a live connection over the bus: tcpclean with reason closed by server, 404 when not connected', async () => {

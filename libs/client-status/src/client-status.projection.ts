@@ -20,6 +20,8 @@ export const CLIENT_STATUS_PROJECTION = 'presence.client-status';
 export const CLIENT_STATUS_COLLECTIONS = {
   /** One document per client: its channels, whether it is online, its last event (SPEC §6). */
   clients: 'presence.clients',
+  /** One entry per online client, keyed by client ID, so a group's online clients are one range of the key. */
+  onlineClients: 'presence.online-clients',
   /** One document per open channel: what a restart must close, without scanning every client. */
   openChannels: 'presence.open-channels',
 } as const;
@@ -110,6 +112,15 @@ function changesOf(statuses: Map<string, ClientStatus>, before: Map<string, Set<
       document: document as JsonObject,
     });
     const wasOpen = before.get(clientId) ?? new Set<string>();
+    if (open.length > 0 && wasOpen.size === 0) {
+      changes.upserts.push({
+        collection: CLIENT_STATUS_COLLECTIONS.onlineClients,
+        id: clientId,
+        document: {},
+      });
+    } else if (open.length === 0 && wasOpen.size > 0) {
+      changes.deletes.push({ collection: CLIENT_STATUS_COLLECTIONS.onlineClients, id: clientId });
+    }
     for (const channelId of open) {
       if (wasOpen.has(channelId)) continue;
       const channel = status.channels[channelId]!;

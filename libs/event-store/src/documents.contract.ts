@@ -61,6 +61,33 @@ export function describeDocumentsContract(
       expect(await first.loadCheckpoint('shared')).toBe(12);
     });
 
+    it('reads and counts the IDs with a prefix as a page, in byte order, and nothing beside the prefix', async () => {
+      const store = currentStore();
+      const ids = [
+        'GID_a@@@2',
+        'GID_a@@@10',
+        'GID_a@@@1',
+        'GID_ab@@@1',
+        'GID_a@@A',
+        'GID_a@@@é',
+        'GID_`@@@1',
+      ];
+      await store.commitProjection('clients-view', 1, {
+        upserts: ids.map((id) => ({ collection: 'clients', id, document: { id } })),
+      });
+      const group = await store.readDocuments('clients', { idPrefix: 'GID_a@@@' });
+      expect(group.map((d) => d.id)).toEqual(['GID_a@@@1', 'GID_a@@@10', 'GID_a@@@2', 'GID_a@@@é']);
+      const page = await store.readDocuments('clients', { idPrefix: 'GID_a@@@', offset: 1, limit: 2 });
+      expect(page.map((d) => d.id)).toEqual(['GID_a@@@10', 'GID_a@@@2']);
+      expect(await store.countDocuments('clients', 'GID_a@@@')).toBe(4);
+      expect(await store.countDocuments('clients')).toBe(ids.length);
+      expect(await store.countDocuments('clients', 'GID_z@@@')).toBe(0);
+      expect((await store.readDocuments('clients', { limit: 2 })).map((d) => d.id)).toEqual([
+        'GID_`@@@1',
+        'GID_a@@@1',
+      ]);
+    });
+
     it('resets a projection: its checkpoint and collections go, others stay', async () => {
       const store = currentStore();
       await store.commitProjection('view', 7, {

@@ -73,6 +73,13 @@ export interface StoredDocument {
   document: JsonObject;
 }
 
+/** A slice of a collection: IDs starting with `idPrefix` (a client's group is its ID's prefix), in ID order. */
+export interface DocumentQuery {
+  idPrefix?: string;
+  offset?: number;
+  limit?: number;
+}
+
 export interface ProjectionChanges {
   upserts?: { collection: string; id: string; document: JsonObject }[];
   deletes?: { collection: string; id: string }[];
@@ -118,8 +125,10 @@ export interface EventStore {
     /** When given, the commit happens only if the checkpoint is still this (else ProjectionConflictError). */
     expectedCheckpoint?: number,
   ): Promise<void>;
-  /** The documents of a collection, ordered by ID. */
-  readDocuments(collection: string): Promise<StoredDocument[]>;
+  /** The documents of a collection, ordered by ID (byte order, the same on every adapter). */
+  readDocuments(collection: string, query?: DocumentQuery): Promise<StoredDocument[]>;
+  /** How many documents the collection holds, only those whose ID starts with `idPrefix` when given. */
+  countDocuments(collection: string, idPrefix?: string): Promise<number>;
   /** The documents with these IDs (those that exist), ordered by ID. */
   readDocumentsById(collection: string, ids: string[]): Promise<StoredDocument[]>;
   /** Drops a projection's checkpoint and the documents of its collections: it then rebuilds from the start. */

@@ -12,15 +12,22 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { CLIENT_STATUS_COLLECTIONS } from '#libs/client-status';
-import type { EventStore, StoredDocument } from '#libs/event-store';
+import type { EventStore } from '#libs/event-store';
 import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
-import { GROUP_ID_PATTERN, openChannels, parseClientId, type ClientStatus } from '#libs/presence';
+import {
+  CLIENT_ID_SEPARATOR,
+  GROUP_ID_PATTERN,
+  openChannels,
+  parseClientId,
+  type ClientStatus,
+} from '#libs/presence';
 import { RulesError } from '#libs/rules';
 import { Peers } from '../health/peers.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 
 /** Kept by the client status projection (SPEC §6). */
 const CLIENTS = CLIENT_STATUS_COLLECTIONS.clients;
+const ONLINE = CLIENT_STATUS_COLLECTIONS.onlineClients;
 const BATCH_LIMIT = 100;
 
 type StatusDocument = ClientStatus & { online: boolean; groupId: string };
@@ -149,16 +156,23 @@ export class ClientStatusHttpController {
       throw RulesError.of('VALIDATION_FAILED', 'page', 'range', 'page must be 1 or more');
     if (!Number.isInteger(size) || size < 1 || size > 100)
       throw RulesError.of('VALIDATION_FAILED', 'pageSize', 'range', 'pageSize must be 1 to 100');
-    // Reads the whole collection: fine for thousands of clients; a per-group index is issue 4's to add.
-    const all = (await this.store.readDocuments(CLIENTS)) as (StoredDocument & {
-      document: StatusDocument;
-    })[];
-    const matching = all
-      .filter(({ document }) => document.groupId === groupId && (online !== 'true' || document.online))
-      .map(({ id, document }) => representation(id, document));
+    // A client's ID starts with its group's: the group is one range of the collection's key (or of the online one).
+    const prefix = `${groupId}${CLIENT_ID_SEPARATOR}`;
+    const index = online === 'true' ? ONLINE : CLIENTS;
+    const [total, slice] = await Promise.all([
+      this.store.countDocuments(index, prefix),
+      this.store.readDocuments(index, { idPrefix: prefix, offset: (pageNumber - 1) * size, limit: size }),
+    ]);
+    const ids = slice.map(({ id }) => id);
+    const documents = new Map(
+      (index === CLIENTS ? slice : await this.store.readDocumentsById(CLIENTS, ids)).map((d) => [
+        d.id,
+        d.document as unknown as StatusDocument,
+      ]),
+    );
     return {
-      items: matching.slice((pageNumber - 1) * size, pageNumber * size),
-      total: matching.length,
+      items: ids.map((id) => representation(id, documents.get(id))),
+      total,
       page: pageNumber,
       pageSize: size,
     };

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { inTransaction } from './postgres.connection.js';
 import { ProjectionConflictError } from '../errors.js';
-import type { ProjectionChanges, StoredDocument } from '../event-store.port.js';
+import { idRange, pageOf } from '../document-range.js';
+import type { DocumentQuery, ProjectionChanges, StoredDocument } from '../event-store.port.js';
 import type { PostgresNames } from './postgres.names.js';
 
 /** Read-model documents in the store's schema, committed with their projection's checkpoint. */
@@ -61,12 +62,26 @@ export class PostgresDocuments {
     });
   }
 
-  async read(collection: string): Promise<StoredDocument[]> {
+  async read(collection: string, query: DocumentQuery = {}): Promise<StoredDocument[]> {
+    const { low, high } = idRange(query.idPrefix);
+    const { limit, offset } = pageOf(query);
     const { rows } = await this.pool.query<StoredDocument>(
-      `SELECT id, document FROM ${this.names.documents} WHERE collection = $1 ORDER BY id`,
-      [collection],
+      `SELECT id, document FROM ${this.names.documents}
+       WHERE collection = $1 AND id >= $2 AND ($3::text IS NULL OR id < $3)
+       ORDER BY id LIMIT $4 OFFSET $5`,
+      [collection, low, high, limit, offset],
     );
     return rows;
+  }
+
+  async countOf(collection: string, idPrefix?: string): Promise<number> {
+    const { low, high } = idRange(idPrefix);
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.names.documents}
+       WHERE collection = $1 AND id >= $2 AND ($3::text IS NULL OR id < $3)`,
+      [collection, low, high],
+    );
+    return Number(rows[0]!.n);
   }
 
   async readById(collection: string, ids: string[]): Promise<StoredDocument[]> {

@@ -9,6 +9,7 @@ import type {
   ReadAllOptions,
   RecordedEvent,
   StoredDocument,
+  DocumentQuery,
   StreamAppend,
 } from '../event-store.port.js';
 import { appendBatch } from './postgres.append.js';
@@ -139,8 +140,12 @@ export class PostgresEventStore implements EventStore {
     await this.documents.commit(name, position, changes, expectedCheckpoint);
   }
 
-  async readDocuments(collection: string): Promise<StoredDocument[]> {
-    return this.documents.read(collection);
+  async readDocuments(collection: string, query?: DocumentQuery): Promise<StoredDocument[]> {
+    return this.documents.read(collection, query);
+  }
+
+  async countDocuments(collection: string, idPrefix?: string): Promise<number> {
+    return this.documents.countOf(collection, idPrefix);
   }
 
   async readDocumentsById(collection: string, ids: string[]): Promise<StoredDocument[]> {

@@ -55,7 +55,8 @@ function tablesDdl({ events, streams, checkpoints, documents }: PostgresNames): 
     );
     CREATE TABLE IF NOT EXISTS ${documents} (
       collection TEXT NOT NULL,
-      id TEXT NOT NULL,
+      -- Byte order, whatever the database's collation: ID prefixes are scanned as ranges of the key.
+      id TEXT COLLATE "C" NOT NULL,
       document JSONB NOT NULL,
       PRIMARY KEY (collection, id)
     );`;

@@ -1,12 +1,17 @@
 import type Database from 'better-sqlite3';
 import { ProjectionConflictError } from '../errors.js';
-import type { ProjectionChanges, StoredDocument } from '../event-store.port.js';
+import { idRange, pageOf } from '../document-range.js';
+import type { DocumentQuery, ProjectionChanges, StoredDocument } from '../event-store.port.js';
+
+/** SQLite orders any BLOB after every TEXT: an upper bound no ID reaches. */
+const NO_HIGHER_ID = Buffer.of(0xff) as unknown as string;
 
 /** Read-model documents in the same SQLite file as the events, committed with their projection's checkpoint. */
 export class SqliteDocuments {
   private readonly upsert;
   private readonly remove;
   private readonly list;
+  private readonly count;
   private readonly byIds;
   private readonly checkpoint;
   private readonly dropCheckpoint;
@@ -19,8 +24,12 @@ export class SqliteDocuments {
        ON CONFLICT (collection, id) DO UPDATE SET document = excluded.document`,
     );
     this.remove = db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?');
-    this.list = db.prepare<[string], { id: string; document: string }>(
-      'SELECT id, document FROM documents WHERE collection = ? ORDER BY id',
+    this.list = db.prepare<[string, string, string, number, number], { id: string; document: string }>(
+      `SELECT id, document FROM documents WHERE collection = ? AND id >= ? AND id < ?
+       ORDER BY id LIMIT ? OFFSET ?`,
+    );
+    this.count = db.prepare<[string, string, string], { n: number }>(
+      'SELECT count(*) AS n FROM documents WHERE collection = ? AND id >= ? AND id < ?',
     );
     this.byIds = db.prepare<[string, string], { id: string; document: string }>(
       'SELECT id, document FROM documents WHERE collection = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id',
@@ -53,8 +62,17 @@ export class SqliteDocuments {
       .immediate();
   }
 
-  read(collection: string): StoredDocument[] {
-    return this.list.all(collection).map((row) => ({ id: row.id, document: JSON.parse(row.document) }));
+  read(collection: string, query: DocumentQuery = {}): StoredDocument[] {
+    const { low, high } = idRange(query.idPrefix);
+    const { limit, offset } = pageOf(query);
+    return this.list
+      .all(collection, low, high ?? NO_HIGHER_ID, limit ?? -1, offset)
+      .map((row) => ({ id: row.id, document: JSON.parse(row.document) }));
+  }
+
+  countOf(collection: string, idPrefix?: string): number {
+    const { low, high } = idRange(idPrefix);
+    return this.count.get(collection, low, high ?? NO_HIGHER_ID)!.n;
   }
 
   readById(collection: string, ids: string[]): StoredDocument[] {
