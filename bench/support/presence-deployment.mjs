@@ -25,8 +25,12 @@ export function startProcess(args, env, readyText) {
   );
 }
 
-/** Returns the running presence-ingest, its MQTT port and a store handle on the same file (to count events). */
-export async function startPresenceIngest(storeOptions = {}) {
+/**
+ * Returns the running presence-ingest, its MQTT port and a store handle on the same file (to count events). With
+ * `withRuleManager`, rule-manager runs beside it on the same store, as in production: it keeps the client status
+ * read model, so it competes for the same cores while the connects are stored.
+ */
+export async function startPresenceIngest(storeOptions = {}, { withRuleManager = false } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-presence-'));
   const { openEventStore } = await import('../../dist/libs/event-store/src/index.js');
   const storeUrl = benchStoreUrl(dataDir);
@@ -48,7 +52,18 @@ export async function startPresenceIngest(storeOptions = {}) {
     INSTANCE_ID: 'mqtt-bench',
   };
   const process = await startProcess(['dist/apps/presence-ingest/src/main.js'], env, 'MQTT broker');
-  return { process, mqttPort, store, storeName: storeUrl.split(':')[0] };
+  const ruleManager = withRuleManager
+    ? await startProcess(
+        ['dist/apps/rule-manager/src/main.js'],
+        { ...env, HTTP_PORT: String(benchPort()), API_TOKENS: 'bench:admin:bench-token-0123456789' },
+        'HTTP on',
+      )
+    : undefined;
+  const stop = () => {
+    process.kill('SIGTERM');
+    ruleManager?.kill('SIGTERM');
+  };
+  return { process, mqttPort, store, storeName: storeUrl.split(':')[0], stop };
 }
 
 export function benchStoreUrl(dataDir) {

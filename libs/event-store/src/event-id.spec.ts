@@ -10,6 +10,12 @@ describe('event IDs', () => {
     expect(eventIdFor(`${key}x`)).not.toBe(eventIdFor(key));
   });
 
+  it('gives new IDs in creation order, also many within one millisecond (UUIDv7 with a counter)', () => {
+    const ids = Array.from({ length: 5_000 }, () => newEventId());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual([...ids].sort());
+  });
+
   it('gives new IDs that sort by creation time (UUIDv7)', () => {
     const ids = Array.from({ length: 50 }, () => newEventId());
     expect(
