@@ -26,9 +26,15 @@ import { Peers } from './health/peers.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { RuleHistoryHttpController } from './rule-history/rule-history.http.controller.js';
 import { NotificationsHttpController } from './notifications/notifications.http.controller.js';
+import { DeliveryCountersHttpController } from './delivery-counters/delivery-counters.http.controller.js';
+import { DeadLettersHttpController } from './dead-letters/dead-letters.http.controller.js';
+import { ReplayHttpController } from './replay/replay.http.controller.js';
+import { DeliveryStatsFollower } from './delivery-stats/delivery-stats.follower.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ListRulesHttpController } from './list-rules/list-rules.http.controller.js';
 import { GroupsHttpController } from './groups/groups.http.controller.js';
 import { RocketmqInstancesHttpController } from './rocketmq-instances/rocketmq-instances.http.controller.js';
+import { SessionHttpController } from './session/session.http.controller.js';
 import { StatusBusController } from './status.bus.controller.js';
 
 @Module({})
@@ -37,7 +43,7 @@ export class RuleManagerModule {
   static create(config: AppConfig, store: EventStore, apiTokens: ApiToken[]): DynamicModule {
     return {
       module: RuleManagerModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [CqrsModule.forRoot(), MetricsModule],
       controllers: [
         GroupsHttpController,
         RocketmqInstancesHttpController,
@@ -47,6 +53,9 @@ export class RuleManagerModule {
         DeleteRuleHttpController,
         RuleHistoryHttpController,
         NotificationsHttpController,
+        DeliveryCountersHttpController,
+        DeadLettersHttpController,
+        ReplayHttpController,
         ListRulesHttpController,
         GetRuleHttpController,
         HealthHttpController,
@@ -54,6 +63,7 @@ export class RuleManagerModule {
         DeviceCredentialsHttpController,
         AccessKeysHttpController,
         ClientTraceHttpController,
+        SessionHttpController,
         StatusBusController,
         ControlPlaneBusController,
       ],
@@ -71,6 +81,7 @@ export class RuleManagerModule {
         ReadControlPlaneHandler,
         ControlPlaneProjector,
         ClientStatusFollower,
+        DeliveryStatsFollower,
         Peers,
       ],
     };

@@ -1,2 +1,1 @@
 export * from './client-status.projection.js';
-export * from './follow.js';

@@ -8,3 +8,4 @@ export { appendLockKey } from './postgres/postgres.names.js';
 export { eventIdFor, newEventId } from './event-id.js';
 export { Wakeup } from './wakeup.js';
 export { GroupCommit, type Committable, type GroupCommitOptions } from './group-commit.js';
+export { followProjection, type Following, type SteppedProjection } from './follow-projection.js';

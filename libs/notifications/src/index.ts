@@ -5,3 +5,6 @@ export * from './route.js';
 export * from './delivery-lanes.js';
 export * from './delivery-policy.js';
 export * from './notification-log.js';
+export * from './redelivery.events.js';
+export * from './delivery-counters.js';
+export * from './resend.js';

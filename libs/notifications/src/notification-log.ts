@@ -5,6 +5,7 @@ import type {
   NotificationForwardedData,
   NotificationRef,
 } from './notification.events.js';
+import { deliveryKey } from './notification.js';
 
 /** A stored outcome with the time it was recorded. */
 export type RecordedOutcome = DeliveryOutcome & { recordedAt: number };
@@ -20,16 +21,16 @@ export interface NotificationRecord extends NotificationRef {
 }
 
 /**
- * Folds a rule's delivery outcomes into one record per notification, in the order they were first attempted.
+ * Folds a rule's delivery outcomes into one record per delivery (a notification, and each replay or redrive of it),
+ * in the order they were first attempted.
  * A later forward (a notification sent again after a crash) keeps the first message ID: that is the one the
  * consumer saw first.
  */
 export function notificationLog(outcomes: RecordedOutcome[]): NotificationRecord[] {
   const records = new Map<string, NotificationRecord>();
   for (const outcome of outcomes) {
-    const { notificationId } = outcome.data;
-    const current = records.get(notificationId);
-    records.set(notificationId, next(current, outcome));
+    const key = deliveryKey(outcome.data);
+    records.set(key, next(records.get(key), outcome));
   }
   return [...records.values()];
 }
@@ -81,5 +82,6 @@ function refOf(data: NotificationRef): NotificationRef {
     eventTime,
     topic: data.topic,
     rocketmqInstanceId: data.rocketmqInstanceId,
+    ...(data.resend && { resend: data.resend }),
   };
 }

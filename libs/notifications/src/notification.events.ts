@@ -1,5 +1,5 @@
 import type { FailureKind } from './delivery-policy.js';
-import type { Notification } from './notification.js';
+import type { Notification, Resend } from './notification.js';
 
 /** Delivery outcomes, recorded per notification in the rule's delivery stream. */
 
@@ -18,6 +18,8 @@ export interface NotificationRef {
   eventTime: number;
   topic: string;
   rocketmqInstanceId: string;
+  /** A replay's or a redrive's delivery, not the first one. */
+  resend?: Resend;
 }
 
 export interface NotificationForwardedData extends NotificationRef {
@@ -72,5 +74,6 @@ export function notificationRef(notification: Notification): NotificationRef {
     eventTime: notification.event.time,
     topic: notification.target.topic,
     rocketmqInstanceId: notification.target.instanceId,
+    ...(notification.resend && { resend: notification.resend }),
   };
 }

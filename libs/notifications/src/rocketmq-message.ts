@@ -48,6 +48,8 @@ export function toStatusMessage(
       ruleId: notification.ruleId,
       eventId: notification.eventId,
       instanceId: mqttInstanceId,
+      // `replay` or `redrive` with its ID: sent again on an operator's request, the notification ID unchanged.
+      ...(notification.resend && { [notification.resend.kind]: notification.resend.id }),
     },
   };
 }

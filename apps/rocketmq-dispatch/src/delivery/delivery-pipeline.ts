@@ -3,19 +3,24 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Wakeup, type EventStore, type RecordedEvent } from '#libs/event-store';
 import {
   afterFailure,
+  deliveryKey,
   DELIVERY_STREAM_PREFIX,
   DeliveryLanes,
   notificationRef,
+  REDELIVERY_STREAM_PREFIX,
   routePresenceEvent,
   SETTLING_OUTCOMES,
   type LaneEntry,
   type Notification,
+  type NotificationRef,
+  type NotificationResendRequestedData,
 } from '#libs/notifications';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { CLIENT_STREAM_PREFIX, isPresenceEventType, type PresenceEventData } from '#libs/presence';
 import { ControlPlaneAtPosition, controlPlaneStream } from '#libs/rules';
 import { NotificationSender } from './notification-sender.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
+import { DispatchMetrics } from '../metrics/dispatch-metrics.js';
 
 export const DISPATCH_CHECKPOINT = 'rocketmq-dispatch';
 const READ_BATCH = 1_000;
@@ -56,6 +61,7 @@ export class DeliveryPipeline {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sender: NotificationSender,
     private readonly outcomes: OutcomeRecorder,
+    private readonly metrics: DispatchMetrics,
   ) {}
 
   async start(): Promise<void> {
@@ -65,6 +71,7 @@ export class DeliveryPipeline {
     this.rules = ControlPlaneAtPosition.upTo(controlStream, controlEvents, checkpoint);
     this.settledEarlier = await this.outcomesStoredAfter(checkpoint);
     this.lanes = new DeliveryLanes(checkpoint);
+    this.metrics.followCheckpoint(() => this.lanes.checkpoint());
     this.savedCheckpoint = checkpoint;
     this.unsubscribe = this.store.onAppended(() => this.wakeup.signal());
     this.reading = this.readLoop(controlStream);
@@ -116,12 +123,17 @@ export class DeliveryPipeline {
     const head = await this.store.headPosition();
     if (head <= this.lanes.readPosition) return false;
     const events = await this.store.readAll(this.lanes.readPosition, {
-      filter: { streamPrefixes: [controlStream, CLIENT_STREAM_PREFIX] },
+      // Resends requested by operators (replay, redrive) take their place in the log like presence events.
+      filter: { streamPrefixes: [controlStream, CLIENT_STREAM_PREFIX, REDELIVERY_STREAM_PREFIX] },
       limit: READ_BATCH,
       toPosition: head,
     });
     if (this.stopping) return false;
-    for (const event of events) this.lanes.add(event.position, this.notificationsOf(event));
+    for (const event of events) {
+      const notifications = this.notificationsOf(event);
+      this.metrics.queued(notifications.map((entry) => entry.value));
+      this.lanes.add(event.position, notifications);
+    }
     // A short read saw every position up to the head, including events of other streams.
     this.lanes.readUpTo(events.length === READ_BATCH ? events.at(-1)!.position : head);
     this.pump();
@@ -131,11 +143,16 @@ export class DeliveryPipeline {
 
   private notificationsOf(event: RecordedEvent): { lane: string; value: Notification }[] {
     this.rules.apply(event);
-    if (!isPresenceEventType(event.type)) return [];
-    const data = event.data as PresenceEventData;
-    const routed = routePresenceEvent({ ...event, type: event.type, data }, this.rules.current);
+    const routed = isPresenceEventType(event.type)
+      ? routePresenceEvent(
+          { ...event, type: event.type, data: event.data as PresenceEventData },
+          this.rules.current,
+        )
+      : event.type === 'NotificationResendRequested'
+        ? [(event.data as NotificationResendRequestedData).notification]
+        : [];
     return routed
-      .filter((notification) => !this.settledEarlier.delete(notification.notificationId))
+      .filter((notification) => !this.settledEarlier.delete(deliveryKey(notification)))
       .map((notification) => ({ lane: notification.event.clientId, value: notification }));
   }
 
@@ -153,14 +170,18 @@ export class DeliveryPipeline {
 
   private async attempt(entry: Entry): Promise<void> {
     const notification = entry.value;
-    const attempt = (this.attempts.get(notification.notificationId) ?? 0) + 1;
-    this.attempts.set(notification.notificationId, attempt);
-    const result = await this.sender.send(notification, this.rules.current);
+    const key = deliveryKey(notification);
+    const attempt = (this.attempts.get(key) ?? 0) + 1;
+    this.attempts.set(key, attempt);
+    const result = await this.metrics.timeSend(notification, () =>
+      this.sender.send(notification, this.rules.current),
+    );
     const now = Date.now();
     const ref = notificationRef(notification);
     if ('messageId' in result) {
       this.lanes.complete(entry);
       const latencyMs = now - notification.event.time;
+      this.metrics.forwarded(notification, latencyMs);
       const data = { ...ref, messageId: result.messageId, attempts: attempt, latencyMs };
       this.outcomes.record({ type: 'NotificationForwarded', data }, now, () => this.settle(entry));
       return;
@@ -168,11 +189,13 @@ export class DeliveryPipeline {
     const next = afterFailure(this.config.dispatch, attempt, result.failure);
     const retryInMs = 'retryInMs' in next ? next.retryInMs : undefined;
     const failed = { ...ref, attempt, failure: result.failure, error: result.error };
+    this.metrics.failed(notification, result.failure);
     this.outcomes.record(
       { type: 'NotificationFailed', data: { ...failed, ...(retryInMs && { retryInMs }) } },
       now,
     );
     if (retryInMs === undefined) {
+      this.metrics.deadLettered(notification);
       this.logger.error(
         `notification ${notification.notificationId} (client ${ref.clientId}, seq ${ref.seq}) dead-lettered after ` +
           `${attempt} attempts to topic ${ref.topic} on ${ref.rocketmqInstanceId}: ${result.error}`,
@@ -196,8 +219,9 @@ export class DeliveryPipeline {
   }
 
   private settle(entry: Entry): void {
-    this.attempts.delete(entry.value.notificationId);
+    this.attempts.delete(deliveryKey(entry.value));
     this.lanes.settle(entry);
+    this.metrics.settled(entry.value);
     this.settledWakeup.signal();
     this.scheduleCheckpoint();
   }
@@ -222,7 +246,7 @@ export class DeliveryPipeline {
     }
   }
 
-  /** IDs of the notifications an earlier run forwarded or dead-lettered after `checkpoint`. */
+  /** Deliveries (see deliveryKey) an earlier run forwarded or dead-lettered after `checkpoint`. */
   private async outcomesStoredAfter(checkpoint: number): Promise<Set<string>> {
     const settled = new Set<string>();
     for (let after = checkpoint; ;) {
@@ -230,7 +254,7 @@ export class DeliveryPipeline {
         filter: { streamPrefixes: [DELIVERY_STREAM_PREFIX], types: [...SETTLING_OUTCOMES] },
         limit: 5_000,
       });
-      for (const event of events) settled.add((event.data as { notificationId: string }).notificationId);
+      for (const event of events) settled.add(deliveryKey(event.data as NotificationRef));
       if (events.length < 5_000) return settled;
       after = events.at(-1)!.position;
     }

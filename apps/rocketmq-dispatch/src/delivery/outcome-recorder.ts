@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { eventIdFor, GroupCommit, newEventId, type EventStore } from '#libs/event-store';
-import { deliveryStream, type DeliveryOutcome } from '#libs/notifications';
+import { deliveryKey, deliveryStream, type DeliveryOutcome } from '#libs/notifications';
 import { EVENT_STORE } from '#libs/platform';
 
 /**
  * Appends delivery outcomes to the rules' delivery streams by group commit, and says when each is stored, which
  * is when dispatch may move its checkpoint past the notification. Forwarded and dead-lettered outcomes have an
- * ID derived from the notification, so the same outcome recorded again after a crash is refused as a duplicate
+ * ID derived from the delivery (the notification, or its replay or redrive), so the same outcome recorded again after a crash is refused as a duplicate
  * and counted once.
  */
 @Injectable()
@@ -26,7 +26,7 @@ export class OutcomeRecorder {
     const eventId =
       outcome.type === 'NotificationFailed'
         ? newEventId()
-        : eventIdFor(`${outcome.type}:${outcome.data.notificationId}`);
+        : eventIdFor(`${outcome.type}:${deliveryKey(outcome.data)}`);
     this.commits.add({
       stream: deliveryStream(outcome.data.ruleId),
       event: {

@@ -5,8 +5,8 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { ClientStatusProjection, followClientStatus, type Following } from '#libs/client-status';
-import type { EventStore } from '#libs/event-store';
+import { ClientStatusProjection } from '#libs/client-status';
+import { followProjection, type EventStore, type Following } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
 
 /**
@@ -21,7 +21,7 @@ export class ClientStatusFollower implements OnApplicationBootstrap, OnModuleDes
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   onApplicationBootstrap(): void {
-    this.following = followClientStatus(new ClientStatusProjection(this.store), this.store, {
+    this.following = followProjection(new ClientStatusProjection(this.store), this.store, {
       onError: (error) => this.logger.error(`client status update failed, retrying: ${String(error)}`),
     });
   }

@@ -1,5 +1,10 @@
-import type { EventStore } from '#libs/event-store';
-import type { ClientStatusProjection } from './client-status.projection.js';
+import type { EventStore } from './event-store.port.js';
+
+/** A projection that catches up one batch per step, committing its documents with its checkpoint. */
+export interface SteppedProjection {
+  /** `caught-up` when there was nothing to do. */
+  step(): Promise<'caught-up' | 'progressed' | 'conflict'>;
+}
 
 export interface Following {
   stop(): Promise<void>;
@@ -9,8 +14,8 @@ export interface Following {
  * Keeps the projection current: a batch whenever events are appended (or every second), at most one batch per
  * `paceMs`, retrying with capped backoff when the store fails.
  */
-export function followClientStatus(
-  projection: ClientStatusProjection,
+export function followProjection(
+  projection: SteppedProjection,
   store: EventStore,
   { paceMs = 100, onError }: { paceMs?: number; onError: (error: unknown) => void },
 ): Following {

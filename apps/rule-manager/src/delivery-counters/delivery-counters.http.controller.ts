@@ -1,0 +1,57 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiResponse } from '@nestjs/swagger';
+import type { EventStore } from '#libs/event-store';
+import { emptyDeliveryCounters, pendingOf, type DeliveryCounters } from '#libs/notifications';
+import { EVENT_STORE } from '#libs/platform';
+import { existingRule } from '#libs/rules';
+import { DELIVERY_STATS_COLLECTIONS } from '../delivery-stats/delivery-stats.projection.js';
+import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
+
+/** A rule's delivery counters: matched = forwarded + deadLettered + pending, and sends per minute. */
+@ApiResource('rules')
+@Controller('api/v1/rules')
+export class DeliveryCountersHttpController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  @Get(':ruleId/counters')
+  @ApiCall('A rule’s delivery counters (they add up) and its forwarded / failed sends per minute', 404)
+  @ApiResponse({
+    status: 200,
+    schema: {
+      type: 'object',
+      example: {
+        ruleId: 'device-status',
+        matched: 1200,
+        forwarded: 1190,
+        deadLettered: 2,
+        pending: 8,
+        failedAttempts: 6,
+        redriven: 0,
+        replayed: 0,
+        replayForwarded: 0,
+        replayDeadLettered: 0,
+        perMinute: [{ minute: '2026-11-25T10:00:00.000Z', forwarded: 42, failed: 1 }],
+      },
+    },
+  })
+  async counters(@Param('ruleId') ruleId: string) {
+    const [stored] = await this.store.readDocumentsById(DELIVERY_STATS_COLLECTIONS.counters, [ruleId]);
+    // A deleted rule keeps its counters; a rule that never matched anything has zeros.
+    if (!stored) existingRule(await this.queryBus.execute(new ReadControlPlane()), ruleId);
+    const counters = (stored?.document as DeliveryCounters | undefined) ?? emptyDeliveryCounters(ruleId);
+    const { perMinute, ...totals } = counters;
+    return {
+      ...totals,
+      pending: pendingOf(counters),
+      perMinute: Object.entries(perMinute)
+        .map(([minute, sends]) => ({ minute: Number(minute), ...sends }))
+        .sort((a, b) => a.minute - b.minute)
+        .map(({ minute, ...sends }) => ({ minute: new Date(minute).toISOString(), ...sends })),
+    };
+  }
+}

@@ -1,0 +1,168 @@
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Req,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import { newEventId, type EventStore } from '#libs/event-store';
+import { replayOf, replayStream, type ReplayRequestedData } from '#libs/notifications';
+import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { parseClientId, type StatusEventType } from '#libs/presence';
+import { existingRule, RulesError, TOPIC_PATTERN } from '#libs/rules';
+import type { AuthenticatedRequest } from '../access/api-token.guard.js';
+import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { timeParam } from '../http/query-params.js';
+import { requestContext } from '../http/request-context.js';
+import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
+import { ReplayTooLargeError, selectForReplay } from './replay-scan.js';
+
+/** More than this in one request is refused (422): one append holds the whole replay. */
+export const MAX_REPLAY = 50_000;
+const EVENT_TYPES: StatusEventType[] = ['connect', 'disconnect', 'tcpclean'];
+
+interface ReplayBody {
+  from?: unknown;
+  to?: unknown;
+  clientId?: unknown;
+  eventType?: unknown;
+  topic?: unknown;
+}
+
+const invalid = (field: string, rule: string, message: string) =>
+  RulesError.of('VALIDATION_FAILED', field, rule, message);
+
+/**
+ * Sends a rule's notifications of a time range again, marked with the `replay` property and the same notification
+ * IDs. The request and every notification it selected are recorded in one append before dispatch sends anything.
+ */
+@ApiResource('rules')
+@Controller('api/v1/rules')
+export class ReplayHttpController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  @Post(':ruleId/replay')
+  @HttpCode(202)
+  @ApiCall(
+    'Send again the rule’s notifications whose events happened from `from` to `to`',
+    400,
+    403,
+    404,
+    422,
+  )
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['from', 'to'],
+      example: {
+        from: '2026-11-25T10:00:00Z',
+        to: '2026-11-25T11:00:00Z',
+        clientId: 'GID_fleet@@@van-1',
+        eventType: 'tcpclean',
+        topic: 'device-status-replay',
+      },
+    },
+  })
+  @ApiResponse({
+    status: 202,
+    schema: {
+      type: 'object',
+      example: { replayId: '0190c6a2-…', ruleId: 'device-status', notifications: 42 },
+    },
+  })
+  async replay(
+    @Param('ruleId') ruleId: string,
+    @Body() body: ReplayBody,
+    @Req() request: AuthenticatedRequest,
+  ) {
+    const selection = { ruleId, ...checkedBody(body ?? {}) };
+    const rule = existingRule(await this.queryBus.execute(new ReadControlPlane()), ruleId);
+    let notifications;
+    try {
+      notifications = await selectForReplay(this.store, this.config.instanceId, selection, MAX_REPLAY);
+    } catch (error) {
+      if (!(error instanceof ReplayTooLargeError)) throw error;
+      throw new UnprocessableEntityException(
+        `more than ${MAX_REPLAY} notifications in this range: replay a shorter range, or one client or event type`,
+      );
+    }
+    const replayId = newEventId();
+    const topic = selection.topic ?? rule.target.topic;
+    const { actor, correlationId } = requestContext(request);
+    const metadata = { actor, correlationId, occurredAt: Date.now() };
+    const requested: ReplayRequestedData = {
+      replayId,
+      ruleId,
+      from: selection.from,
+      to: selection.to,
+      ...(selection.clientId && { clientId: selection.clientId }),
+      ...(selection.eventType && { eventType: selection.eventType }),
+      topic,
+      rocketmqInstanceId: rule.target.instanceId,
+      notifications: notifications.length,
+    };
+    await this.store.append(
+      replayStream(replayId),
+      [
+        { eventId: replayId, type: 'ReplayRequested', data: requested, metadata },
+        ...notifications.map((notification) => ({
+          eventId: newEventId(),
+          type: 'NotificationResendRequested',
+          // A replay to the rule's topic goes where each notification went; `topic` sends them all there.
+          data: {
+            notification: replayOf(notification, replayId, selection.topic ?? notification.target.topic),
+          },
+          metadata,
+        })),
+      ],
+      'no_stream',
+    );
+    return {
+      replayId,
+      ruleId,
+      notifications: notifications.length,
+      from: iso(selection.from),
+      to: iso(selection.to),
+      topic,
+    };
+  }
+}
+
+const iso = (time: number) => new Date(time).toISOString();
+
+function checkedBody(body: ReplayBody) {
+  const time = (value: unknown, field: string) => {
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw invalid(field, 'required', `${field} is required: epoch milliseconds or an ISO 8601 time`);
+    return timeParam(String(value), field, 0);
+  };
+  const [from, to] = [time(body.from, 'from'), time(body.to, 'to')];
+  if (from > to) throw invalid('to', 'after-from', 'to must not be before from');
+  const { clientId, eventType, topic } = body;
+  if (clientId !== undefined && !(typeof clientId === 'string' && parseClientId(clientId).ok))
+    throw invalid('clientId', 'pattern', 'clientId must be <GroupID>@@@<DeviceID>, ≤ 64 characters');
+  if (eventType !== undefined && !EVENT_TYPES.includes(eventType as StatusEventType))
+    throw invalid('eventType', 'enum', `eventType must be one of ${EVENT_TYPES.join(', ')}`);
+  if (topic !== undefined && !(typeof topic === 'string' && TOPIC_PATTERN.test(topic)))
+    throw invalid(
+      'topic',
+      'pattern',
+      'topic must be 3 to 64 letters, digits, - or _, not starting with CID or GID',
+    );
+  return {
+    from,
+    to,
+    ...(clientId !== undefined && { clientId: clientId as string }),
+    ...(eventType !== undefined && { eventType: eventType as StatusEventType }),
+    ...(topic !== undefined && { topic: topic as string }),
+  };
+}
