@@ -52,11 +52,13 @@ export const E2E_ADMIN_SECRET = 'e2e-admin-secret-0123456789';
 export async function isolatedEnv(overrides: Record<string, string> = {}): Promise<Record<string, string>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'msr-'));
   const busPort = await freePorts(3); // the TCP bus: rule-manager on it, presence-ingest +1, rocketmq-dispatch +2
+  const metricsPort = await freePorts(2); // presence-ingest's /metrics on it, rocketmq-dispatch's +1
   return {
     DATA_DIR: dataDir,
     HTTP_PORT: String(await freePort()),
     MQTT_PORT: String(await freePort()),
     BUS_URL: `tcp://127.0.0.1:${busPort}`,
+    METRICS_PORT: String(metricsPort),
     INSTANCE_ID: 'mqtt-test',
     REGION: 'local',
     API_TOKENS: `e2e:admin:${E2E_ADMIN_SECRET}`,

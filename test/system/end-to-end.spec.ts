@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
 import { collectMessages, createConsumerGroup, createTopic } from '../support/rocketmq.js';
-import { apiOf, mqttConnector } from '../support/system-clients.js';
+import { Scrape } from '../support/prometheus.js';
+import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
 
 /**
  * The walking skeleton on real parts: three apps as processes, a real RocketMQ, real MQTT clients. One client
@@ -117,4 +118,23 @@ describe('a client status notification, end to end', () => {
     const cleanReason = messages.find((m) => m.tag === 'disconnect')!.properties['reason'];
     expect(cleanReason).toBe('disconnected by client');
   }, 90_000);
+
+  it('counts the forwarded notifications and their latencies on rocketmq-dispatch /metrics', async () => {
+    const url = `http://127.0.0.1:${Number(env['METRICS_PORT']) + 1}/metrics`;
+    const rule = { rule_id: 'e2e-status' };
+    const scrape = await eventually(
+      () => Scrape.of(url),
+      (s) => s.value('msr_dispatch_lag_events') === 0,
+    );
+    expect(scrape.value('msr_dispatch_notifications_forwarded_total', rule)).toBe(6);
+    expect(scrape.value('msr_dispatch_delivery_latency_seconds_count', rule)).toBe(6);
+    const failed = scrape.matching('msr_dispatch_notifications_failed_total', rule);
+    const attempts = 6 + failed.reduce((sum, sample) => sum + sample.value, 0);
+    expect(scrape.value('msr_dispatch_send_duration_seconds_count', rule)).toBe(attempts);
+    expect(scrape.value('msr_dispatch_send_duration_seconds_sum', rule)).toBeGreaterThan(0);
+    expect(scrape.value('msr_dispatch_notifications_dead_lettered_total', rule)).toBeUndefined();
+    expect(scrape.value('msr_dispatch_lag_seconds')).toBe(0);
+    expect(scrape.value('msr_dispatch_notifications_pending')).toBe(0);
+    expect(scrape.value('msr_dispatch_sends_in_flight')).toBe(0);
+  });
 });

@@ -47,6 +47,16 @@ describe('start-up errors', () => {
     );
   });
 
+  it('names METRICS_PORT when the port is already in use', async () => {
+    // rocketmq-dispatch serves its metrics on METRICS_PORT + 1
+    const env = await isolatedEnv({ METRICS_PORT: String(takenPort - 1) });
+    const { code, output } = await runFailingApp('rocketmq-dispatch', env);
+    expect(code).toBe(1);
+    expect(output).toContain(
+      `rocketmq-dispatch: port ${takenPort} is already in use: set METRICS_PORT to a free port`,
+    );
+  });
+
   it('names EVENT_STORE_URL when it is neither SQLite nor PostgreSQL', async () => {
     const env = await isolatedEnv({ EVENT_STORE_URL: 'mysql://db/events' });
     const { code, output } = await runFailingApp('rocketmq-dispatch', env);

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import {
+  AppMetrics,
   describeBus,
   createBusApp,
   exitOnStartupFailure,
+  listenForMetrics,
   listenOn,
   listenOnBus,
   loadConfig,
@@ -33,16 +35,18 @@ async function bootstrap(): Promise<void> {
   for (const listener of listeners)
     await listenOn(listener.variable, listener.port, () => broker.listen(listener));
   await listenOnBus(config.busUrl, APP, () => app.listen());
+  const metrics = await listenForMetrics(APP, config, app.get(AppMetrics));
   const logger = new Logger(APP);
   logger.log(
     `MQTT broker of instance ${config.instanceId} on ${listeners.map((l) => l.url).join(', ')} ` +
       `(clients <GroupID>@@@<DeviceID> of registered groups; anonymous ${config.mqttAllowAnonymous ? 'allowed' : 'refused'}), ` +
-      `bus ${bus}, store ${store.description}`,
+      `bus ${bus}, ${metrics.description}, store ${store.description}`,
   );
   onShutdownSignal(APP, async (signal) => {
     logger.log(`${signal}: closing client connections and storing their last events`);
     await broker.close();
     await app.get(PresenceRecorder).drain();
+    await metrics.close();
     await app.close();
     await store.close();
   });

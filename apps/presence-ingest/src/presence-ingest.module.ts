@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
-import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { APP_CONFIG, AppMetrics, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { MqttBroker } from './broker/mqtt-broker.js';
 import { ClientStatusProjection } from '#libs/client-status';
 import { RestartReconciliation } from './client-status/restart-reconciliation.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
+import { PresenceMetrics } from './metrics/presence-metrics.js';
 import { ControlPlaneView } from './control-plane/control-plane.view.js';
 import { PresenceBusController } from './presence.bus.controller.js';
 
@@ -18,6 +19,8 @@ export class PresenceIngestModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: EVENT_STORE, useValue: store },
         { provide: CredentialsCipher, useValue: CredentialsCipher.fromConfig(config) },
+        { provide: AppMetrics, useFactory: () => new AppMetrics() },
+        PresenceMetrics,
         ControlPlaneView,
         PresenceRecorder,
         MqttBroker,

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import {
+  AppMetrics,
   describeBus,
   createBusApp,
   exitOnStartupFailure,
+  listenForMetrics,
   listenOnBus,
   loadConfig,
   onShutdownSignal,
@@ -20,16 +22,19 @@ async function bootstrap(): Promise<void> {
   const bus = describeBus(config.busUrl, APP);
   const app = await createBusApp(APP, RocketmqDispatchModule.create(config, store), config);
   await listenOnBus(config.busUrl, APP, () => app.listen());
+  // Before the pipeline starts: a taken port stops the app before anything is sent.
+  const metrics = await listenForMetrics(APP, config, app.get(AppMetrics));
   const pipeline = app.get(DeliveryPipeline);
   await pipeline.start();
   const logger = new Logger(APP);
   logger.log(
     `forwarding client status events of MQTT instance ${config.instanceId} to the rules' RocketMQ topics, ` +
-      `bus ${bus}, store ${store.description}`,
+      `bus ${bus}, ${metrics.description}, store ${store.description}`,
   );
   onShutdownSignal(APP, async (signal) => {
     logger.log(`${signal}: finishing the sends in flight and storing their outcomes`);
     await pipeline.stop();
+    await metrics.close();
     await app.close();
     await store.close();
   });

@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
-import { APP_CONFIG, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { APP_CONFIG, AppMetrics, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { DeliveryPipeline } from './delivery/delivery-pipeline.js';
 import { NotificationSender } from './delivery/notification-sender.js';
 import { OutcomeRecorder } from './delivery/outcome-recorder.js';
 import { RocketmqProducersProvider } from '#libs/rocketmq';
 import { StatusBusController } from './status.bus.controller.js';
+import { DispatchMetrics } from './metrics/dispatch-metrics.js';
 
 @Module({})
 export class RocketmqDispatchModule {
@@ -17,6 +18,8 @@ export class RocketmqDispatchModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: EVENT_STORE, useValue: store },
         { provide: CredentialsCipher, useValue: CredentialsCipher.fromConfig(config) },
+        { provide: AppMetrics, useFactory: () => new AppMetrics() },
+        DispatchMetrics,
         RocketmqProducersProvider,
         NotificationSender,
         OutcomeRecorder,

@@ -35,7 +35,7 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger(APP);
   logger.log(
     `control plane of MQTT instance ${config.instanceId} (region ${config.region}): ` +
-      `HTTP on http://localhost:${config.httpPort} (API /api/v1, docs /api/docs, health /health), bus ${bus}, ` +
+      `HTTP on http://localhost:${config.httpPort} (API /api/v1, docs /api/docs, health /health, metrics /metrics), bus ${bus}, ` +
       `store ${store.description}, API tokens from ${access.source}`,
   );
   if (access.generatedSecret) {

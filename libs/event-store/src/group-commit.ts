@@ -16,6 +16,8 @@ export interface GroupCommitOptions {
   /** … or when this many are queued, whichever comes first. */
   maxBatch: number;
   log: { log(message: string): void; error(message: string): void };
+  /** Told after each batch the store took, with how long its append took (for metrics). */
+  onStored?: (batch: readonly Committable[], appendSeconds: number) => void;
 }
 
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -72,10 +74,14 @@ export class GroupCommit {
     this.timer = undefined;
     const batch = this.queue.slice(0, this.options.maxBatch);
     if (batch.length === 0) return Promise.resolve();
+    const started = performance.now();
     this.flushing = this.store
       .appendMany(toAppends(batch))
       .then(
-        () => this.stored(batch),
+        () => {
+          this.options.onStored?.(batch, (performance.now() - started) / 1000);
+          this.stored(batch);
+        },
         (error: unknown) => this.failed(batch, error),
       )
       .finally(() => {

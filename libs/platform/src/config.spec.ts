@@ -9,6 +9,7 @@ describe('configuration', () => {
       mqttPort: 1883,
       mqttHost: '127.0.0.1',
       mqttAllowAnonymous: true,
+      metricsPort: 9464,
       eventStoreUrl: 'sqlite:/tmp/relay/events.db',
       instanceId: 'mqtt-local',
       region: 'local',
@@ -33,6 +34,8 @@ describe('configuration', () => {
   it.each([
     ['MQTT_ALLOW_ANONYMOUS', 'yes'],
     ['MQTT_PORT', '70000'],
+    ['METRICS_PORT', 'none'],
+    ['METRICS_PORT', '65535'],
     ['INSTANCE_ID', 'no spaces'],
     ['API_TOKENS', 'ops:root:0123456789abcdef'],
     ['API_TOKENS', 'ops:admin:short'],
@@ -49,6 +52,11 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toMatchObject({ variable, message: expect.stringContaining(variable) });
+  });
+
+  it('serves no metrics listener with METRICS_PORT=off', () => {
+    expect(loadConfig({ METRICS_PORT: 'off' })).not.toHaveProperty('metricsPort');
+    expect(loadConfig({ METRICS_PORT: '9500' }).metricsPort).toBe(9500);
   });
 
   it('refuses a maximum retry delay below the first one', () => {

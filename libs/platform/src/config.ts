@@ -16,6 +16,8 @@ export interface AppConfig {
   mqttTls?: { port: number; certFile: string; keyFile: string };
   /** MQTT over WebSocket on its own port, when configured. */
   mqttWsPort?: number;
+  /** presence-ingest's /metrics port (rocketmq-dispatch's is the next one); absent with METRICS_PORT=off. */
+  metricsPort?: number;
   dataDir: string;
   eventStoreUrl: string;
   instanceId: string;
@@ -98,6 +100,19 @@ function mqttTls(env: Env): Pick<AppConfig, 'mqttTls'> {
   return { mqttTls: { port: port(env, 'MQTT_TLS_PORT', 8883), certFile: certFile!, keyFile: keyFile! } };
 }
 
+/** METRICS_PORT, a port, or `off` for no metrics listener in presence-ingest and rocketmq-dispatch. */
+function metricsPort(env: Env): Pick<AppConfig, 'metricsPort'> {
+  if (read(env, 'METRICS_PORT', '').toLowerCase() === 'off') return {};
+  const metricsPort = port(env, 'METRICS_PORT', 9464);
+  if (metricsPort === 65535) {
+    throw new ConfigError(
+      'METRICS_PORT',
+      'METRICS_PORT must be 65534 or less: rocketmq-dispatch serves its metrics on the next port',
+    );
+  }
+  return { metricsPort };
+}
+
 function flag(env: Env, name: string, fallback: boolean): boolean {
   const text = read(env, name, String(fallback)).toLowerCase();
   if (text !== 'true' && text !== 'false')
@@ -147,6 +162,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mqttAllowAnonymous: flag(env, 'MQTT_ALLOW_ANONYMOUS', isLoopback(mqttHost)),
     ...mqttTls(env),
     ...(env['MQTT_WS_PORT']?.trim() && { mqttWsPort: port(env, 'MQTT_WS_PORT', 0) }),
+    ...metricsPort(env),
     dataDir,
     eventStoreUrl: eventStoreUrl(env, dataDir),
     instanceId: matching(env, 'INSTANCE_ID', 'mqtt-local', ID_PATTERN, '3–64 characters of [A-Za-z0-9_-]'),

@@ -9,3 +9,5 @@ export * from './app-logger.js';
 export * from './password-hash.js';
 export * from './bus-app.js';
 export * from './event-store.js';
+export * from './app-metrics.js';
+export * from './metrics-listener.js';

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { APP_CONFIG, CredentialsCipher, type AppConfig } from '#libs/platform';
 import type { PresenceEvent, PresenceReason } from '#libs/presence';
+import { PresenceMetrics } from '../metrics/presence-metrics.js';
 import { PresenceRecorder } from '../recording/presence-recorder.js';
 import { ControlPlaneView } from '../control-plane/control-plane.view.js';
 import { channelOf, markClosing, openChannel, type Channel } from './channel.js';
@@ -31,6 +32,7 @@ export class MqttBroker {
     private readonly groups: ControlPlaneView,
     private readonly recorder: PresenceRecorder,
     @Inject(CredentialsCipher) cipher: CredentialsCipher,
+    private readonly metrics: PresenceMetrics,
   ) {
     this.admission = {
       isRegistered: async (groupId) => {
@@ -108,6 +110,7 @@ export class MqttBroker {
     const channel = openChannel(client);
     const admission = await admitClient(client.id, username, password, this.admission);
     if (!admission.admitted) {
+      this.metrics.connectionRefused(admission.returnCode);
       this.logger.log(
         `refused CONNECT from ${channel.clientIp}: ${admission.reason} (CONNACK ${admission.returnCode})`,
       );
@@ -133,6 +136,7 @@ export class MqttBroker {
     const channel = channelOf(client);
     if (!channel) return;
     channel.connected = true;
+    this.metrics.connectionAccepted();
     this.emit('ClientConnected', client, channel, 'accepted');
   }
 
@@ -140,6 +144,7 @@ export class MqttBroker {
     const channel = channelOf(client);
     if (!channel?.connected) return; // refused or dropped before CONNACK: no notification (SPEC §2)
     channel.connected = false;
+    this.metrics.connectionClosed();
     if ((client as unknown as { _disconnected: boolean })._disconnected) {
       this.emit('ClientDisconnected', client, channel, 'disconnected by client');
       this.emit('ClientConnectionClosed', client, channel, 'disconnected by client');

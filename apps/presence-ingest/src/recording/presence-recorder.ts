@@ -7,6 +7,7 @@ import {
   type ClientConnectRefused,
   type PresenceEvent,
 } from '#libs/presence';
+import { PresenceMetrics } from '../metrics/presence-metrics.js';
 
 /**
  * Appends presence events to their clients' streams by group commit (5 ms / 256 events), so a connect storm costs
@@ -17,13 +18,15 @@ import {
 export class PresenceRecorder {
   private readonly commits: GroupCommit;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore) {
+  constructor(@Inject(EVENT_STORE) store: EventStore, metrics: PresenceMetrics) {
     this.commits = new GroupCommit(store, {
       what: 'presence events',
       maxDelayMs: 5,
       maxBatch: 256,
       log: new Logger('presence-recorder'),
+      onStored: (batch, seconds) => metrics.batchStored(batch, seconds),
     });
+    metrics.watchQueue(() => this.commits.pending);
   }
 
   /** Events recorded but not yet stored. */
