@@ -71,6 +71,23 @@ describe('dispatch metrics', () => {
     expect(caughtUp.value('msr_dispatch_lag_events')).toBe(0);
   });
 
+  it('takes a replayed notification of an old event as late from when it was read, not from its event', async () => {
+    const app = new AppMetrics();
+    const metrics = new DispatchMetrics(app, store);
+    const replayed = {
+      ...notification('rule-a', Date.now() - 86_400_000),
+      resend: { kind: 'replay' as const, id: 'r1' },
+    };
+    metrics.queued([replayed]);
+    expect(Scrape.parse(await app.text()).value('msr_dispatch_lag_seconds')).toBeLessThan(5);
+    metrics.forwarded(replayed, 86_400_000);
+    const scrape = Scrape.parse(await app.text());
+    expect(scrape.value('msr_dispatch_notifications_forwarded_total', { rule_id: 'rule-a' })).toBe(1);
+    expect(
+      scrape.value('msr_dispatch_delivery_latency_seconds_count', { rule_id: 'rule-a' }),
+    ).toBeUndefined();
+  });
+
   it('counts outcomes and times sends per rule, the sends under way as in flight', async () => {
     const app = new AppMetrics();
     const metrics = new DispatchMetrics(app, store);

@@ -18,7 +18,7 @@ export class DispatchMetrics {
   private readonly sendSeconds;
   private readonly latencySeconds;
   private readonly inFlight;
-  /** Notifications read and not yet settled, oldest read first, with the time of their event. */
+  /** Notifications read and not yet settled, oldest read first, with the time they are late from. */
   private readonly pending = new Map<Notification, number>();
   private checkpoint: (() => number) | undefined;
 
@@ -46,7 +46,7 @@ export class DispatchMetrics {
     });
     this.latencySeconds = metrics.histogram({
       name: 'dispatch_delivery_latency_seconds',
-      help: 'from the presence event to its acknowledgement by RocketMQ, by rule',
+      help: 'from the presence event to its acknowledgement by RocketMQ, by rule (first deliveries only)',
       labelNames: rule,
       buckets: LATENCY_BUCKETS,
     });
@@ -84,7 +84,10 @@ export class DispatchMetrics {
   }
 
   queued(notifications: readonly Notification[]): void {
-    for (const notification of notifications) this.pending.set(notification, notification.event.time);
+    // A replay or redrive of an old event is late from when it was asked for, not from the event.
+    const now = Date.now();
+    for (const notification of notifications)
+      this.pending.set(notification, notification.resend ? now : notification.event.time);
   }
 
   /** Runs one send attempt, timed and counted in flight. */
@@ -101,6 +104,7 @@ export class DispatchMetrics {
 
   forwarded(notification: Notification, latencyMs: number): void {
     this.forwardedTotal.inc({ rule_id: notification.ruleId });
+    if (notification.resend) return;
     this.latencySeconds.observe({ rule_id: notification.ruleId }, Math.max(0, latencyMs) / 1000);
   }
 
