@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   busServerOptions,
   createAppLogger,
@@ -12,6 +13,7 @@ import {
   openAppEventStore,
 } from '#libs/platform';
 import { resolveApiTokens } from './access/stored-admin-token.js';
+import { serveConsole } from './console/serve-console.js';
 import { setupOpenApi } from './http/openapi.js';
 import { RuleManagerModule } from './rule-manager.module.js';
 
@@ -21,12 +23,16 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const access = resolveApiTokens(config);
   const store = await openAppEventStore(config);
-  const app = await NestFactory.create(RuleManagerModule.create(config, store, access.tokens), {
-    abortOnError: false,
-    logger: createAppLogger(APP),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    RuleManagerModule.create(config, store, access.tokens),
+    {
+      abortOnError: false,
+      logger: createAppLogger(APP),
+    },
+  );
   app.enableShutdownHooks();
   setupOpenApi(app);
+  serveConsole(app);
   app.connectMicroservice(busServerOptions(config.busUrl, APP));
   const bus = describeBus(config.busUrl, APP);
   await listenOnBus(config.busUrl, APP, () => app.startAllMicroservices());
@@ -35,7 +41,7 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger(APP);
   logger.log(
     `control plane of MQTT instance ${config.instanceId} (region ${config.region}): ` +
-      `HTTP on http://localhost:${config.httpPort} (API /api/v1, docs /api/docs, health /health, metrics /metrics), bus ${bus}, ` +
+      `HTTP on http://localhost:${config.httpPort} (console /, API /api/v1, docs /api/docs, health /health, metrics /metrics), bus ${bus}, ` +
       `store ${store.description}, API tokens from ${access.source}`,
   );
   if (access.generatedSecret) {

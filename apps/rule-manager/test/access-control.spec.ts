@@ -39,6 +39,16 @@ describe('access control', () => {
     expect(event!.metadata.correlationId).toMatch(/^[\w.:-]+$/);
   });
 
+  it('tells a token its name and role at /api/v1/session', async () => {
+    expect((await api.call('GET', '/api/v1/session')).body).toEqual({ name: 'ops', role: 'admin' });
+    const viewer = { authorization: `Bearer ${VIEWER_SECRET}` };
+    expect((await api.call('GET', '/api/v1/session', undefined, viewer)).body).toEqual({
+      name: 'dashboard',
+      role: 'viewer',
+    });
+    expect((await fetch(`${api.base}/api/v1/session`)).status).toBe(401);
+  });
+
   it('keeps /health open for probes', async () => {
     expect((await fetch(`${api.base}/health`)).status).toBe(200);
   });

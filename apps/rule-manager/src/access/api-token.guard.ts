@@ -24,6 +24,7 @@ const digest = (secret: string) => createHash('sha256').update(secret).digest();
 /** The caller behind a request: the token's name is the actor of every event it causes. */
 export interface AuthenticatedRequest extends Request {
   actor?: string;
+  role?: ApiToken['role'];
 }
 
 /**
@@ -57,6 +58,7 @@ export class ApiTokenGuard implements CanActivate {
       throw new ForbiddenException(`token ${token.name} has the ${token.role} role, which may only read`);
     }
     request.actor = token.name;
+    request.role = token.role;
     return true;
   }
 
