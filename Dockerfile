@@ -15,5 +15,6 @@ ENV NODE_ENV=production DATA_DIR=/data
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY --from=build /app/apps/rule-manager/console apps/rule-manager/console
 USER node
 CMD ["node", "--enable-source-maps", "dist/apps/rule-manager/src/main.js"]

@@ -1,0 +1,213 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { MqttClient } from 'mqtt';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { E2E_ADMIN_SECRET, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import { createTopic } from '../support/rocketmq.js';
+import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
+
+/**
+ * The ops console in a real browser (Debian's Chromium through playwright-core), on the three apps as processes,
+ * a real RocketMQ and a real MQTT client: what an operator does, click by click. Screenshots go to test/artifacts.
+ */
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
+const VIEWER_SECRET = 'e2e-viewer-secret-0123456789';
+const TOPIC = `console-status-${Date.now()}`;
+const GROUP = 'GID_console';
+const RULE = 'console-status';
+
+let env: Record<string, string>;
+let apps: RunningApp[] = [];
+let browser: Browser;
+let page: Page;
+const clients: MqttClient[] = [];
+/** Uncaught errors in the console's scripts: each test ends with none. */
+const pageErrors: string[] = [];
+
+const api = (...args: Parameters<ReturnType<typeof apiOf>>) => apiOf(env)(...args);
+const connect = (clientId: string) => mqttConnector(env, clients)(clientId);
+const base = () => `http://127.0.0.1:${env['HTTP_PORT']}`;
+const screenshot = (target: Page, name: string) =>
+  target.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+/** The rule's row on the Rules page (on a phone the cell's name also carries its column's). */
+const ruleCell = (target: Page) => target.locator('td[data-label="Rule ID"]', { hasText: RULE });
+
+/** Waits for the API's error shown next to a field (the field named as the API names it). */
+const fieldError = (target: Page, field: string, text: string) =>
+  target.locator(`[data-field="${field}"] .error`, { hasText: text }).waitFor();
+
+async function open(viewport: { width: number; height: number }): Promise<Page> {
+  const opened = await browser.newPage({ viewport });
+  opened.setDefaultTimeout(10_000);
+  opened.on('pageerror', (error) => pageErrors.push(String(error)));
+  return opened;
+}
+
+async function signIn(target: Page, secret: string): Promise<void> {
+  await target.goto(`${base()}/`);
+  await target.getByLabel('API token').fill(secret);
+  await target.getByRole('button', { name: 'Sign in' }).click();
+  await target.getByRole('heading', { name: 'Rules', exact: true }).waitFor();
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // Fails loudly (no skip) when Chromium is missing: .ci/run installs it.
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+  await createTopic(TOPIC, { fifo: true });
+  env = await isolatedEnv({ API_TOKENS: `e2e:admin:${E2E_ADMIN_SECRET},watcher:viewer:${VIEWER_SECRET}` });
+  apps = await Promise.all([
+    startApp('rule-manager', env),
+    startApp('presence-ingest', env),
+    startApp('rocketmq-dispatch', env),
+  ]);
+  page = await open({ width: 1280, height: 800 });
+}, 60_000);
+
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+afterAll(async () => {
+  for (const client of clients) client.end(true);
+  await browser?.close();
+  await Promise.all(apps.map((app) => app.stop()));
+});
+
+describe('the ops console', () => {
+  it('signs in with an admin token kept in sessionStorage only', async () => {
+    await signIn(page, E2E_ADMIN_SECRET);
+    await expect(page.locator('#who').textContent()).resolves.toContain('e2e (admin)');
+    expect(await page.evaluate('[sessionStorage.length, localStorage.length]')).toEqual([1, 0]);
+  });
+
+  it('registers a RocketMQ instance and a group, the secret never shown back', async () => {
+    await page.getByRole('link', { name: 'RocketMQ instances' }).click();
+    await page.getByLabel('Instance ID').fill('rmq-local');
+    await page.getByLabel('Region').fill('local');
+    await page.getByLabel('Endpoints').fill(process.env['ROCKETMQ_ENDPOINT']!);
+    await page.getByLabel('Access key').fill('console-ak');
+    await page.getByLabel('Secret key').fill('console-secret-never-shown');
+    await page.getByRole('button', { name: 'Register RocketMQ instance' }).click();
+    await page.getByRole('cell', { name: 'console-ak (secret set)' }).waitFor();
+    expect(await page.content()).not.toContain('console-secret-never-shown');
+    await screenshot(page, 'rocketmq-instances');
+
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByLabel('Group ID').fill('GID_x');
+    await page.getByRole('button', { name: 'Register group' }).click();
+    await fieldError(page, 'groupId', 'GID_');
+    await page.getByLabel('Group ID').fill(GROUP);
+    await page.getByLabel('Description').fill('console devices');
+    await page.getByRole('button', { name: 'Register group' }).click();
+    await page.getByRole('cell', { name: GROUP, exact: true }).waitFor();
+    await screenshot(page, 'groups');
+  });
+
+  it('creates a rule through the three-step wizard, each API error beside its field', async () => {
+    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByRole('link', { name: 'Create Rule' }).click();
+    await page.getByLabel('Rule ID').fill('--');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await fieldError(page, 'ruleId', '3–64');
+    await page.getByLabel('Rule ID').fill(RULE);
+    await page.getByLabel('Description').fill('online/offline of the console devices');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('group', { name: 'Step 2: Configure Rule Source' }).waitFor();
+    await page.getByLabel('Group ID').selectOption(GROUP);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('RocketMQ Instance').selectOption('rmq-local');
+    await page.getByLabel('Topic').fill('no-such-topic');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await fieldError(page, 'target.topic', 'no-such-topic');
+    await page.getByLabel('Topic').fill(TOPIC);
+    await screenshot(page, 'rule-wizard');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByText(`Rule ${RULE} created.`).waitFor();
+    await page.getByRole('cell', { name: TOPIC }).waitFor();
+    await screenshot(page, 'rules');
+  });
+
+  it('shows an MQTT client online on the Clients page, with its channel and trace', async () => {
+    await connect(`${GROUP}@@@device-1`);
+    await page.getByRole('link', { name: 'Clients' }).click();
+    await page.getByLabel('Group ID').selectOption(GROUP);
+    // Polling: the count appears without a reload.
+    await page.getByText(`1 online in ${GROUP}`).waitFor();
+    await page.getByRole('link', { name: `${GROUP}@@@device-1` }).click();
+    await page.getByText('Online', { exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'accepted' }).waitFor();
+    await screenshot(page, 'clients');
+
+    await page.getByRole('button', { name: 'Close connection' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close connection' }).click();
+    await page.getByText('Offline', { exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'closed by server' }).waitFor();
+  });
+
+  it('counts its notification on the Delivery page', async () => {
+    await page.goto(`${base()}/#/delivery/${RULE}`);
+    await page.locator('[data-counter="forwarded"] dd', { hasText: /^[1-9]/ }).waitFor({ timeout: 20_000 });
+    await page.getByRole('cell', { name: 'forwarded' }).first().waitFor();
+    await screenshot(page, 'delivery');
+  });
+
+  it('disables the rule through the confirmation dialog, and forwarding stops', async () => {
+    await page.getByRole('link', { name: 'Rules' }).click();
+    await page.getByLabel(`More actions for ${RULE}`).click();
+    await page.getByRole('button', { name: 'Disable' }).click();
+    const dialog = page.getByRole('dialog', { name: `Disable rule ${RULE}?` });
+    await dialog.getByRole('button', { name: 'Disable' }).click();
+    await page.getByText(`Rule ${RULE} disabled.`).waitFor();
+    await page.getByRole('cell', { name: 'Disabled' }).waitFor();
+
+    const before = (await api('GET', `/api/v1/notifications?ruleId=${RULE}`)).body['total'];
+    await connect(`${GROUP}@@@device-2`);
+    // Once the connect is stored and seen, dispatch has had it too: give it a moment, then nothing more was sent.
+    await eventually(
+      async () => (await api('GET', `/api/v1/clients/${GROUP}@@@device-2/status`)).body,
+      (body) => body['online'] === true,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect((await api('GET', `/api/v1/notifications?ruleId=${RULE}`)).body['total']).toBe(before);
+  });
+
+  it('shows the rule history as a timeline of who changed what', async () => {
+    await page.getByRole('link', { name: `History of ${RULE}` }).click();
+    const entries = page.locator('.timeline li');
+    await entries.first().waitFor();
+    await expect(entries.first().textContent()).resolves.toMatch(
+      /Rule disabled.*by e2e.*statusENABLED → DISABLED/,
+    );
+    await expect(entries.last().textContent()).resolves.toContain('Rule created');
+    await screenshot(page, 'rule-history');
+  });
+
+  it('shows a viewer no write buttons', async () => {
+    const viewer = await open({ width: 1280, height: 800 });
+    await signIn(viewer, VIEWER_SECRET);
+    await ruleCell(viewer).waitFor();
+    expect(await viewer.getByRole('link', { name: 'Create Rule' }).count()).toBe(0);
+    expect(await viewer.getByText('More').count()).toBe(0);
+    expect(await viewer.getByRole('link', { name: `Edit ${RULE}` }).count()).toBe(0);
+    await viewer.getByRole('link', { name: 'Groups' }).click();
+    await viewer.getByRole('cell', { name: GROUP, exact: true }).waitFor();
+    expect(await viewer.getByRole('button').filter({ hasNotText: 'Sign out' }).count()).toBe(0);
+    await viewer.goto(`${base()}/#/clients/${GROUP}@@@device-2`);
+    await viewer.getByText('Online', { exact: true }).waitFor();
+    expect(await viewer.getByRole('button', { name: 'Close connection' }).count()).toBe(0);
+    await viewer.close();
+  });
+
+  it('stays readable at a phone width', async () => {
+    const phone = await open({ width: 375, height: 740 });
+    await signIn(phone, E2E_ADMIN_SECRET);
+    await ruleCell(phone).waitFor();
+    expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await screenshot(phone, 'rules-phone');
+    await phone.close();
+  });
+});
