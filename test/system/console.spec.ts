@@ -131,6 +131,19 @@ describe('the ops console', () => {
     await screenshot(page, 'rules');
   });
 
+  it('edits a rule with the keyboard: the rule ID shown read-only, Save on the last step', async () => {
+    await page.getByRole('link', { name: `Edit ${RULE}` }).click();
+    await page.getByRole('heading', { name: `Edit Rule ${RULE}` }).waitFor();
+    expect(await page.getByLabel('Rule ID').isEditable()).toBe(false);
+    await page.getByLabel('Description').fill('to the session service');
+    for (const button of ['Next', 'Next', 'Save']) {
+      await page.getByRole('button', { name: button }).focus();
+      await page.keyboard.press('Enter');
+    }
+    await page.getByText(`Rule ${RULE} saved.`).waitFor();
+    await page.getByRole('cell', { name: 'to the session service' }).waitFor();
+  });
+
   it('shows an MQTT client online on the Clients page, with its channel and trace', async () => {
     await connect(`${GROUP}@@@device-1`);
     await page.getByRole('link', { name: 'Clients' }).click();
@@ -184,6 +197,14 @@ describe('the ops console', () => {
     );
     await expect(entries.last().textContent()).resolves.toContain('Rule created');
     await screenshot(page, 'rule-history');
+  });
+
+  it('replays a time range of the rule from the Delivery page', async () => {
+    await page.goto(`${base()}/#/delivery/${RULE}`);
+    await page.getByLabel('Event type').selectOption('connect');
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.locator('#flash p').waitFor();
+    expect(await page.locator('#flash').textContent()).toMatch(/^Replay \S+ started: 1 notification\.$/);
   });
 
   it('shows a viewer no write buttons', async () => {

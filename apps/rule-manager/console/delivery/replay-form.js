@@ -1,6 +1,6 @@
 import { api, ApiProblem, path } from '../lib/api.js';
 import { clearFieldErrors, field, flash, h, section, select, showFieldErrors } from '../lib/dom.js';
-import { isoFromLocal, localFromIso } from '../lib/format.js';
+import { isoFromLocal, localFromIso, plural } from '../lib/format.js';
 
 /** Replay: send the rule's notifications of a time range to its topic again (optionally one client or event type). */
 export function replayForm(ruleId) {
@@ -8,12 +8,16 @@ export function replayForm(ruleId) {
   const form = h(
     'form',
     { class: 'inline-form', novalidate: true, 'aria-label': 'Replay', onsubmit: submit },
-    field('From', h('input', { name: 'from', type: 'datetime-local', value: hourAgo, required: true })),
+    field(
+      'From',
+      h('input', { name: 'from', type: 'datetime-local', step: 1, value: hourAgo, required: true }),
+    ),
     field(
       'To',
       h('input', {
         name: 'to',
         type: 'datetime-local',
+        step: 1,
         value: localFromIso(new Date().toISOString()),
         required: true,
       }),
@@ -37,7 +41,7 @@ export function replayForm(ruleId) {
     };
     try {
       const answer = await api('POST', `/rules/${path(ruleId)}/replay`, body);
-      flash(`Replay ${answer.replayId} started: ${answer.notifications} notifications.`);
+      flash(`Replay ${answer.replayId} started: ${plural(answer.notifications, 'notification')}.`);
     } catch (error) {
       if (!(error instanceof ApiProblem)) throw error;
       if (showFieldErrors(form, error.problem).length > 0 || !error.problem.errors)
