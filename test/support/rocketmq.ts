@@ -3,6 +3,8 @@ import { EventEmitter } from 'node:events';
 
 import { SimpleConsumer } from 'rocketmq-client-nodejs';
 import type { BaseClient, FilterExpression, ILogger, MessageView } from 'rocketmq-client-nodejs';
+import { RocketmqProducers } from '#libs/rocketmq';
+import type { RocketmqInstance } from '#libs/rules';
 
 import {
   createConsumerGroup as createConsumerGroupWithAdmin,
@@ -223,4 +225,32 @@ async function control(path: string): Promise<number> {
   if (!response.ok || body.ms === undefined)
     throw new Error(`RocketMQ control ${path} failed: ${body.error ?? response.status}`);
   return body.ms;
+}
+
+/**
+ * Resolves once the proxy gives a route for `topic`: a topic created a moment ago may still be unknown to it
+ * (the proxy caches routes), and a send then fails with NotFound.
+ */
+export async function waitUntilRoutable(topic: string, timeoutMs = 30_000): Promise<void> {
+  const producers = new RocketmqProducers((secret) => secret, {
+    log: () => undefined,
+    debug: () => undefined,
+  });
+  const instance = {
+    instanceId: 'probe',
+    region: 'local',
+    endpoints: rocketmqEndpoint(),
+    tls: false,
+    createdAt: 0,
+  };
+  try {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+      const check = await producers.checkTopic(instance as RocketmqInstance, topic);
+      if ('exists' in check && check.exists) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error(`topic ${topic} has no route after ${timeoutMs} ms`);
+  } finally {
+    await producers.shutdown();
+  }
 }

@@ -6,8 +6,10 @@ import {
   collectMessages,
   createConsumerGroup,
   createTopics,
+  waitUntilRoutable,
   type ReceivedMessage,
 } from '../support/rocketmq.js';
+import { Scrape } from '../support/prometheus.js';
 import { apiOf, eventually } from '../support/system-clients.js';
 
 /**
@@ -154,10 +156,21 @@ describe('dead letters and redrive', () => {
       (body) => body['deadLettered'] === 4,
     );
     expect(late).toMatchObject({ matched: 4, forwarded: 0, deadLettered: 4, pending: 0 });
+
+    // The same counters on rule-manager's /metrics.
+    const scrape = await Scrape.of(`http://127.0.0.1:${env['HTTP_PORT']}/metrics`);
+    const state = (rule_id: string, name: string) =>
+      scrape.value('msr_delivery_notifications', { rule_id, state: name });
+    expect(
+      ['matched', 'forwarded', 'dead_lettered', 'pending'].map((name) => state('rule-late', name)),
+    ).toEqual([4, 0, 4, 0]);
+    expect(state('rule-live', 'forwarded')).toBe(20);
+    expect(state('rule-live', 'replay_forwarded')).toBe(4);
   }, 60_000);
 
   it('redrives a dead letter once its topic exists: delivered with the same notification ID, once', async () => {
     await createTopics([{ name: LATE_TOPIC, fifo: true }]);
+    await waitUntilRoutable(LATE_TOPIC);
     const { items } = (await api('GET', '/api/v1/dead-letters?ruleId=rule-late')).body;
     const first = items.find(
       (item: { clientId: string; seq: number }) => item.clientId === 'GID_late@@@dev-0' && item.seq === 1,

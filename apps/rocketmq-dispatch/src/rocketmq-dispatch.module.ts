@@ -4,7 +4,6 @@ import { APP_CONFIG, AppMetrics, CredentialsCipher, EVENT_STORE, type AppConfig 
 import { DeliveryPipeline } from './delivery/delivery-pipeline.js';
 import { NotificationSender } from './delivery/notification-sender.js';
 import { OutcomeRecorder } from './delivery/outcome-recorder.js';
-import { RocketmqProducersProvider } from '#libs/rocketmq';
 import { StatusBusController } from './status.bus.controller.js';
 import { DispatchMetrics } from './metrics/dispatch-metrics.js';
 
@@ -20,7 +19,6 @@ export class RocketmqDispatchModule {
         { provide: CredentialsCipher, useValue: CredentialsCipher.fromConfig(config) },
         { provide: AppMetrics, useFactory: () => new AppMetrics() },
         DispatchMetrics,
-        RocketmqProducersProvider,
         NotificationSender,
         OutcomeRecorder,
         DeliveryPipeline,

@@ -10,6 +10,17 @@ describe('event IDs', () => {
     expect(eventIdFor(`${key}x`)).not.toBe(eventIdFor(key));
   });
 
+  it('gives a name-based ID that starts with the given time, the same every time (UUIDv8)', () => {
+    const at = Date.UTC(2026, 10, 25, 10);
+    const id = eventIdFor('NotificationForwarded:rule-1:event-1', at);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(id).toBe(eventIdFor('NotificationForwarded:rule-1:event-1', at));
+    expect(id).not.toBe(eventIdFor('NotificationForwarded:rule-1:event-2', at));
+    expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(at);
+    const later = eventIdFor('NotificationForwarded:rule-1:event-0', at + 1);
+    expect([later, id].sort()).toEqual([id, later]);
+  });
+
   it('gives new IDs in creation order, also many within one millisecond (UUIDv7 with a counter)', () => {
     const ids = Array.from({ length: 5_000 }, () => newEventId());
     expect(new Set(ids).size).toBe(ids.length);

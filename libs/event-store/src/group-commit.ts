@@ -48,7 +48,11 @@ export class GroupCommit {
 
   add(item: Committable): void {
     this.queue.push(item);
-    this.schedule(this.queue.length >= this.options.maxBatch ? 0 : this.options.maxDelayMs);
+    this.schedule(this.delay());
+  }
+
+  private delay(): number {
+    return this.queue.length >= this.options.maxBatch ? 0 : this.options.maxDelayMs;
   }
 
   /** Resolves once everything added so far is stored (used at shutdown); failed batches keep their backoff. */
@@ -86,7 +90,9 @@ export class GroupCommit {
       )
       .finally(() => {
         this.flushing = undefined;
-        if (this.queue.length > 0) this.schedule(this.failures === 0 ? 0 : this.retryDelay());
+        // Paced even under load: a synchronous store (SQLite) takes nothing new while it commits, so flushing
+        // again at once would commit (and fsync) a handful of events at a time.
+        if (this.queue.length > 0) this.schedule(this.failures === 0 ? this.delay() : this.retryDelay());
       });
     return this.flushing;
   }

@@ -1,32 +1,75 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { toStatusMessage, type Notification } from '#libs/notifications';
+import { Worker } from 'node:worker_threads';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Notification } from '#libs/notifications';
 import { APP_CONFIG, type AppConfig } from '#libs/platform';
-import { classifySendFailure, RocketmqProducersProvider, type SendFailure } from '#libs/rocketmq';
 import type { ControlPlaneState } from '#libs/rules';
+import type { SendResult } from './send-notification.js';
+import type { SendRequest, SendThreadData } from './send-thread.js';
 
-export type SendResult = { messageId: string } | SendFailure;
+export type { SendResult } from './send-notification.js';
 
-/** One attempt to put a notification on its rule's topic, with the failure classified when it does not. */
+type Reply = { id: number; result: SendResult } | { log: 'log' | 'debug'; message: string };
+
+/**
+ * Sends notifications through the send thread (send-thread.ts), which holds one producer per RocketMQ instance.
+ * If the thread dies, the sends in flight fail as transient (dispatch retries them) and a new thread starts.
+ */
 @Injectable()
-export class NotificationSender {
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly producers: RocketmqProducersProvider,
-  ) {}
+export class NotificationSender implements OnModuleDestroy {
+  private readonly logger = new Logger('rocketmq');
+  private readonly inFlight = new Map<number, (result: SendResult) => void>();
+  private nextId = 0;
+  private worker: Worker | undefined;
+  private closing = false;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** `controlPlane` gives the instance's current endpoints and credentials (an operator may have fixed them). */
-  async send(notification: Notification, controlPlane: ControlPlaneState): Promise<SendResult> {
+  send(notification: Notification, controlPlane: ControlPlaneState): Promise<SendResult> {
     const instance = controlPlane.rocketmqInstances[notification.target.instanceId];
     if (!instance) {
       const error = `RocketMQ instance ${notification.target.instanceId} is no longer registered`;
-      return { failure: 'permanent', error };
+      return Promise.resolve({ failure: 'permanent', error });
     }
-    try {
-      const fifo = await this.producers.isFifoTopic(instance, notification.target.topic);
-      const message = toStatusMessage(notification, { fifo }, this.config.instanceId);
-      return { messageId: await this.producers.send(instance, message) };
-    } catch (error) {
-      return classifySendFailure(error);
-    }
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.inFlight.set(id, resolve);
+      this.thread().postMessage({ id, instance, notification } satisfies SendRequest);
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage('shutdown' satisfies SendRequest);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    await worker.terminate();
+  }
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const data: SendThreadData = {
+      mqttInstanceId: this.config.instanceId,
+      credentials: { credentialsKey: this.config.credentialsKey, dataDir: this.config.dataDir },
+    };
+    const worker = new Worker(new URL('./send-thread.js', import.meta.url), { workerData: data });
+    worker.on('message', (reply: Reply) => {
+      if ('log' in reply) return this.logger[reply.log](reply.message);
+      this.inFlight.get(reply.id)?.(reply.result);
+      this.inFlight.delete(reply.id);
+    });
+    worker.on('error', (error) => this.logger.error(`the RocketMQ send thread failed: ${String(error)}`));
+    worker.on('exit', () => {
+      this.worker = undefined;
+      for (const settle of this.inFlight.values())
+        settle({ failure: 'transient', error: 'the RocketMQ send thread stopped during the send' });
+      this.inFlight.clear();
+      if (!this.closing)
+        this.logger.warn('the RocketMQ send thread stopped; a new one starts with the next send');
+    });
+    this.worker = worker;
+    return worker;
   }
 }

@@ -7,7 +7,8 @@ import { EVENT_STORE } from '#libs/platform';
  * Appends delivery outcomes to the rules' delivery streams by group commit, and says when each is stored, which
  * is when dispatch may move its checkpoint past the notification. Forwarded and dead-lettered outcomes have an
  * ID derived from the delivery (the notification, or its replay or redrive), so the same outcome recorded again after a crash is refused as a duplicate
- * and counted once.
+ * and counted once. The ID starts with the event's time, so outcomes stored in about event order keep the store's
+ * unique index appending at its edge.
  */
 @Injectable()
 export class OutcomeRecorder {
@@ -26,7 +27,7 @@ export class OutcomeRecorder {
     const eventId =
       outcome.type === 'NotificationFailed'
         ? newEventId()
-        : eventIdFor(`${outcome.type}:${deliveryKey(outcome.data)}`);
+        : eventIdFor(`${outcome.type}:${deliveryKey(outcome.data)}`, outcome.data.eventTime);
     this.commits.add({
       stream: deliveryStream(outcome.data.ruleId),
       event: {
