@@ -27,6 +27,7 @@ import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { RuleHistoryHttpController } from './rule-history/rule-history.http.controller.js';
 import { NotificationsHttpController } from './notifications/notifications.http.controller.js';
 import { DeliveryCountersHttpController } from './delivery-counters/delivery-counters.http.controller.js';
+import { DeliveryCountersMetrics } from './delivery-counters/delivery-counters.metrics.js';
 import { DeadLettersHttpController } from './dead-letters/dead-letters.http.controller.js';
 import { ReplayHttpController } from './replay/replay.http.controller.js';
 import { DeliveryStatsFollower } from './delivery-stats/delivery-stats.follower.js';
@@ -82,6 +83,7 @@ export class RuleManagerModule {
         ControlPlaneProjector,
         ClientStatusFollower,
         DeliveryStatsFollower,
+        DeliveryCountersMetrics,
         Peers,
       ],
     };
