@@ -136,10 +136,15 @@ describe('the ops console', () => {
     await page.getByRole('heading', { name: `Edit Rule ${RULE}` }).waitFor();
     expect(await page.getByLabel('Rule ID').isEditable()).toBe(false);
     await page.getByLabel('Description').fill('to the session service');
-    for (const button of ['Next', 'Next', 'Save']) {
+    const press = async (button: string) => {
       await page.getByRole('button', { name: button }).focus();
       await page.keyboard.press('Enter');
-    }
+    };
+    await press('Next');
+    await page.getByRole('group', { name: 'Step 2: Configure Rule Source' }).waitFor();
+    await press('Next');
+    await page.getByRole('group', { name: 'Step 3: Configure Rule Destination' }).waitFor();
+    await press('Save');
     await page.getByText(`Rule ${RULE} saved.`).waitFor();
     await page.getByRole('cell', { name: 'to the session service' }).waitFor();
   });

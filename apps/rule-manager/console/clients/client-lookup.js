@@ -19,7 +19,7 @@ export function clientLookup(session, initial) {
   const form = h(
     'form',
     { class: 'inline-form', role: 'search', onsubmit: search },
-    field('Client ID', input),
+    Object.assign(field('Client ID', input), { className: 'field wide' }),
     h('div', { class: 'actions' }, h('button', { class: 'primary' }, 'Search')),
   );
   let stop = () => undefined;
@@ -42,7 +42,7 @@ export function clientLookup(session, initial) {
         api('GET', `/clients/${path(clientId)}/trace`),
       ]);
       error.textContent = '';
-      result.replaceChildren(...render(status, trace));
+      result.replaceChildren(...render(status, trace).filter(Boolean));
     } catch (problem) {
       stop();
       error.textContent = messageOf(problem);

@@ -45,14 +45,13 @@ export function groupClients(groupIds, initial) {
           c.channels.map((channel) => channel.clientIp).join(', '),
         ]),
       ),
-      pages > 1 &&
-        h(
-          'div',
-          { class: 'actions' },
-          h('button', { type: 'button', disabled: page <= 1, onclick: turn(page - 1) }, 'Previous page'),
-          h('span', {}, `Page ${page} of ${pages}`),
-          h('button', { type: 'button', disabled: page >= pages, onclick: turn(page + 1) }, 'Next page'),
-        ),
+      h(
+        'div',
+        { class: 'actions', hidden: pages <= 1 },
+        h('button', { type: 'button', disabled: page <= 1, onclick: turn(page - 1) }, 'Previous page'),
+        h('span', {}, `Page ${page} of ${pages}`),
+        h('button', { type: 'button', disabled: page >= pages, onclick: turn(page + 1) }, 'Next page'),
+      ),
     );
   }
 

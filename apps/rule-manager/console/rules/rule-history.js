@@ -6,8 +6,7 @@ import { dateTime } from '../lib/format.js';
 const eventName = (type) =>
   type.replace(/(?<=[a-z])([A-Z])/g, ' $1').replace(/ (\w)/g, (_, c) => ` ${c.toLowerCase()}`);
 
-const show = (value) =>
-  value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+const show = (value) => (typeof value === 'object' ? JSON.stringify(value) : String(value));
 
 /** What an event changed, field by field: before → after. */
 function changes(entry) {
@@ -18,7 +17,13 @@ function changes(entry) {
     { class: 'changes' },
     fields.map(([name, { before, after }]) => [
       h('dt', {}, name),
-      h('dd', {}, h('del', {}, show(before)), ' → ', h('ins', {}, show(after))),
+      h(
+        'dd',
+        {},
+        before !== undefined && h('del', {}, show(before)),
+        before !== undefined && after !== undefined && ' → ',
+        after !== undefined && h('ins', {}, show(after)),
+      ),
     ]),
   );
 }
