@@ -11,6 +11,7 @@ import { ruleWizardPage } from './rules/rule-wizard.js';
 import { rulesPage } from './rules/rules-page.js';
 import { signInPage } from './sign-in/sign-in.js';
 
+/** @type {[RegExp, Function, string][]} [pattern, page, title] */
 const ROUTES = [
   [/^#\/rules$/, rulesPage, 'Rules'],
   [/^#\/rules\/new$/, (main, session) => ruleWizardPage(main, session), 'Create Rule'],

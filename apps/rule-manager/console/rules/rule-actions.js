@@ -13,7 +13,7 @@ export function ruleActions(rule, session, changed) {
   ];
   if (session.role !== 'admin') return h('div', { class: 'row-actions' }, reads);
 
-  const act = async ({ verb, confirm, danger, call, done }) => {
+  const act = async ({ verb, confirm, danger = false, call, done }) => {
     more.open = false;
     const confirmed = await confirmDialog({
       title: `${verb} rule ${rule.ruleId}?`,
