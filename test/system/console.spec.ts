@@ -175,7 +175,13 @@ describe('the ops console', () => {
 
   it('disables the rule through the confirmation dialog, and forwarding stops', async () => {
     await page.getByRole('link', { name: 'Rules' }).click();
-    await page.getByLabel(`More actions for ${RULE}`).click();
+    const more = page.getByLabel(`More actions for ${RULE}`);
+    await more.focus();
+    await page.keyboard.press('Enter');
+    expect(await page.getByRole('button', { name: 'Disable' }).isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('button', { name: 'Disable' }).isVisible()).toBe(false);
+    await more.click();
     await page.getByRole('button', { name: 'Disable' }).click();
     const dialog = page.getByRole('dialog', { name: `Disable rule ${RULE}?` });
     await dialog.getByRole('button', { name: 'Disable' }).click();

@@ -81,6 +81,12 @@ export function ruleActions(rule, session, changed) {
       ),
     ),
   );
+  // Escape closes the menu and gives the focus back to its button, as a menu button does.
+  more.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !more.open) return;
+    more.open = false;
+    more.querySelector('summary').focus();
+  });
   return h(
     'div',
     { class: 'row-actions' },
