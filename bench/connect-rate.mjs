@@ -4,6 +4,8 @@
 // noisy); the ratio printed is the median of the rounds' ratios.
 // Run: npm run build && node bench/connect-rate.mjs [clients=5000] [window=500] [rounds=3]   (prints figures)
 // BENCH_STORE=postgres stores on PostgreSQL; BENCH_RULE_MANAGER=1 runs rule-manager beside presence-ingest.
+// Mosquitto (127.0.0.1:1883 on the test machines, MOSQUITTO_PORT to change, 0 to leave out) is measured once at the
+// end as the yardstick of a C broker's raw accept rate.
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchPort, sleep, startPresenceIngest, startProcess } from './support/presence-deployment.mjs';
@@ -17,22 +19,23 @@ const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/s
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function measure(name, child, mqttPort, round) {
-  const baseline = rssMb(child.pid);
+  const baseline = child ? rssMb(child.pid) : 0;
   const run = await connectAll({
     port: mqttPort,
     count: CLIENTS,
     window: WINDOW,
     clientId: (i) => `GID_bench@@@dev-${i}`,
   });
-  const perClientKb = ((rssMb(child.pid) - baseline) * 1024) / CLIENTS;
+  const perClientKb = child ? ((rssMb(child.pid) - baseline) * 1024) / CLIENTS : NaN;
   closeAll(run.sockets);
   const rate = CLIENTS / run.seconds;
   console.log(
     `${name.padEnd(16)} ${rate.toFixed(0).padStart(6)} connects/s  CONNACK p50 ${percentile(run.latencies, 50).toFixed(1)} ms ` +
       `p99 ${percentile(run.latencies, 99).toFixed(1)} ms` +
       // Later rounds reuse freed memory: only the first says what a connected client costs.
-      (round === 1
-        ? `  memory ${perClientKb.toFixed(1)} KB/client (RSS ${baseline.toFixed(0)} MB idle)`
+      (round === 1 && child
+        ? `  memory ${perClientKb.toFixed(1)} KB/client, ${((perClientKb * 10_000) / 1024).toFixed(0)} MB per 10,000 ` +
+          `(RSS ${baseline.toFixed(0)} MB idle)`
         : ''),
   );
   return rate;
@@ -70,5 +73,13 @@ console.log(
     `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
 );
 bare.kill();
+const mosquittoPort = Number(process.env.MOSQUITTO_PORT ?? 1883);
+if (mosquittoPort > 0) {
+  await sleep(1000);
+  const mosquittoRate = await measure('mosquitto', undefined, mosquittoPort, 0);
+  await sleep(1000);
+  const rate = await measure('presence-ingest', presence.process, presence.mqttPort, 0);
+  console.log(`presence-ingest / mosquitto: ${((100 * rate) / mosquittoRate).toFixed(0)}%`);
+}
 presence.stop();
 await store.close();

@@ -1,7 +1,7 @@
 // rocketmq-dispatch against the real RocketMQ: notifications/s at saturation (a backlog of stored events sent as
 // fast as it goes) and the event → RocketMQ-acknowledged latency at a fixed offered rate, as recorded by dispatch
-// in each NotificationForwarded (latencyMs). Needs RocketMQ running (`npm run rocketmq` in another terminal).
-// Run: npm run build && node bench/dispatch-throughput.mjs [backlog=20000] [rate=1000] [seconds=10]
+// in each NotificationForwarded (latencyMs), at each of the offered rates. Needs RocketMQ running (`npm run rocketmq` in another terminal).
+// Run: npm run build && node bench/dispatch-throughput.mjs [backlog=20000] [rates=500,1000,2000] [seconds=10]
 // BENCH_STORE=postgres for PostgreSQL; DISPATCH_CONCURRENCY etc. are passed through.   (prints figures; not a test)
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -11,7 +11,7 @@ import { benchPort, benchStoreUrl, sleep, startProcess } from './support/presenc
 import { percentile } from './support/raw-load.mjs';
 
 const BACKLOG = Number(process.argv[2] ?? 20_000);
-const RATE = Number(process.argv[3] ?? 1_000);
+const RATES = (process.argv[3] ?? '500,1000,2000').split(',').map(Number);
 const SECONDS = Number(process.argv[4] ?? 10);
 const CLIENTS = 1_000;
 const ENDPOINT = process.env.ROCKETMQ_ENDPOINT ?? '127.0.0.1:8081';
@@ -108,31 +108,37 @@ const dispatchStarted = performance.now();
 await waitForCheckpoint(backlogEnd);
 const saturationSeconds = (performance.now() - dispatchStarted) / 1000;
 
-// 2. Fixed rate: RATE events/s for SECONDS, in batches every 10 ms, as presence-ingest's group commit writes them.
-const rateStart = await store.headPosition();
-const perTick = Math.max(1, Math.round(RATE / 100));
-const started = performance.now();
-for (let tick = 0; tick < RATE * SECONDS; tick += perTick) {
-  const due = started + (tick / RATE) * 1000;
-  if (due > performance.now()) await sleep(due - performance.now());
-  await appendEvents(perTick);
+// 2. Fixed rates: RATE events/s for SECONDS, in batches every 10 ms, as presence-ingest's group commit writes them.
+async function atRate(rate) {
+  const rateStart = await store.headPosition();
+  const perTick = Math.max(1, Math.round(rate / 100));
+  const started = performance.now();
+  for (let tick = 0; tick < rate * SECONDS; tick += perTick) {
+    const due = started + (tick / rate) * 1000;
+    if (due > performance.now()) await sleep(due - performance.now());
+    await appendEvents(perTick);
+  }
+  const offered = (rate * SECONDS) / ((performance.now() - started) / 1000);
+  await waitForCheckpoint(await store.headPosition());
+  const latencies = (await forwardedAfter(rateStart)).map((event) => event.data.latencyMs);
+  return { offered, latencies };
 }
-const offered = (RATE * SECONDS) / ((performance.now() - started) / 1000);
-await waitForCheckpoint(await store.headPosition());
-const latencies = (await forwardedAfter(rateStart)).map((event) => event.data.latencyMs);
+const runs = [];
+for (const rate of RATES) runs.push(await atRate(rate));
 
 const p = (values, q) => percentile(values, q).toFixed(0).padStart(5);
 console.log(
   `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; store ${storeUrl.split(':')[0]}; ` +
-    `RocketMQ ${ENDPOINT}; FIFO topic; ${CLIENTS} clients; DISPATCH_CONCURRENCY ${process.env.DISPATCH_CONCURRENCY ?? 64}`,
+    `RocketMQ ${ENDPOINT}; FIFO topic; ${CLIENTS} clients; DISPATCH_CONCURRENCY ${process.env.DISPATCH_CONCURRENCY ?? 'default'}`,
 );
 console.log(
   `saturation  ${BACKLOG} stored events → ${(BACKLOG / saturationSeconds).toFixed(0)} notifications/s ` +
     `(${saturationSeconds.toFixed(1)} s from dispatch ready)`,
 );
-console.log(
-  `fixed rate  offered ${offered.toFixed(0)}/s for ${SECONDS} s, ${latencies.length} forwarded: ` +
-    `event → RocketMQ ack p50 ${p(latencies, 50)} ms  p99 ${p(latencies, 99)} ms  p99.9 ${p(latencies, 99.9)} ms  max ${Math.max(...latencies)} ms`,
-);
+for (const { offered, latencies } of runs)
+  console.log(
+    `fixed rate  offered ${offered.toFixed(0).padStart(5)}/s for ${SECONDS} s, ${latencies.length} forwarded: ` +
+      `event → RocketMQ ack p50 ${p(latencies, 50)} ms  p99 ${p(latencies, 99)} ms  p99.9 ${p(latencies, 99.9)} ms  max ${Math.max(...latencies)} ms`,
+  );
 dispatch.kill('SIGTERM');
 await store.close();

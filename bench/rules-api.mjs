@@ -1,10 +1,11 @@
 // p50/p99 latency of creating rules and listing them, against rule-manager started from the build as its own
-// process on a fresh store (SQLite by default; EVENT_STORE_URL=postgres://… for PostgreSQL).
+// process on a fresh store (SQLite by default; BENCH_STORE=postgres for a fresh schema in the local PostgreSQL).
 // Run: npm run build && node bench/rules-api.mjs   (prints figures; not a test)
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { benchStoreUrl } from './support/presence-deployment.mjs';
 
 const RULES = 100;
 const LIST_CALLS = 500;
@@ -12,9 +13,11 @@ const PORT = 3900 + Math.floor(Math.random() * 50);
 const TOKEN = 'bench-admin-token-000000';
 const base = `http://127.0.0.1:${PORT}/api/v1`;
 
+const dataDir = mkdtempSync(join(tmpdir(), 'bench-rules-'));
 const env = {
   ...process.env,
-  DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-rules-')),
+  DATA_DIR: dataDir,
+  EVENT_STORE_URL: benchStoreUrl(dataDir),
   HTTP_PORT: String(PORT),
   BUS_URL: `tcp://127.0.0.1:${PORT + 100}`,
   API_TOKENS: `bench:admin:${TOKEN}`,
@@ -70,7 +73,8 @@ try {
   const gets = [];
   for (let i = 0; i < LIST_CALLS; i++) gets.push(await call('GET', `/rules/bench-${i % RULES}`));
   console.log(
-    `rule-manager on ${env.EVENT_STORE_URL ?? 'SQLite (default)'}, ${RULES} groups + ${RULES} rules, sequential calls`,
+    `rule-manager on ${env.EVENT_STORE_URL.split(':')[0]}, ${RULES} groups + ${RULES} rules, sequential calls; ` +
+      `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
   );
   report('create rule (1st … 100th)', creates);
   report(`list ${RULES} rules`, lists);
