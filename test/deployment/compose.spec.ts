@@ -1,0 +1,90 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import { loadConfig } from '#libs/platform';
+
+/**
+ * docker-compose.yml as the production deployment on one host: every service the apps need, a health check per
+ * app on the port its configuration gives it, volumes for everything stateful, and environments the apps accept.
+ */
+const ROOT = resolve(import.meta.dirname, '../..');
+const CREDENTIALS_KEY = Buffer.alloc(32, 7).toString('base64');
+
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[];
+  environment?: Record<string, string | number>;
+  healthcheck?: { test: string[] };
+  volumes?: string[];
+}
+
+/** `${NAME:-default}` gives the default, `${NAME:?message}` the test's value, as docker compose would. */
+function interpolated(text: string): string {
+  return text.replace(/\$\{CREDENTIALS_KEY:\?[^}]*\}/g, CREDENTIALS_KEY).replace(/\$\{\w+:-([^}]*)\}/g, '$1');
+}
+
+const compose = parse(interpolated(readFileSync(resolve(ROOT, 'docker-compose.yml'), 'utf8')), {
+  merge: true,
+}) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const APPS = ['rule-manager', 'presence-ingest', 'rocketmq-dispatch'];
+
+const envOf = (name: string) =>
+  Object.fromEntries(
+    Object.entries(compose.services[name]!.environment ?? {}).map(([k, v]) => [k, String(v)]),
+  );
+const healthPort = (name: string) =>
+  Number(/127\.0\.0\.1:(\d+)\/health/.exec(compose.services[name]!.healthcheck!.test.join(' '))![1]);
+
+describe('docker-compose.yml', () => {
+  it('runs PostgreSQL, NATS, RocketMQ 5 (namesrv, broker with its proxy) and the three apps built here', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['nats', 'postgres', 'rocketmq-broker', 'rocketmq-namesrv', ...APPS].sort(),
+    );
+    expect(compose.services['rocketmq-broker']!.image).toMatch(/^apache\/rocketmq:5\./);
+    expect(compose.services['rocketmq-broker']!.command).toContain('--enable-proxy');
+    for (const app of APPS) {
+      expect(compose.services[app]!.build).toBe('.');
+      expect(compose.services[app]!.command).toContain(`dist/apps/${app}/src/main.js`);
+    }
+  });
+
+  it('keeps every stateful service on a named volume', () => {
+    const mounted = ['postgres', 'nats', 'rocketmq-broker'].map(
+      (name) => compose.services[name]!.volumes![0]!.split(':')[0],
+    );
+    expect(mounted.sort()).toEqual(Object.keys(compose.volumes).sort());
+  });
+
+  it('gives each app an environment it starts with, and a health check on the port that environment gives it', () => {
+    for (const app of APPS) {
+      const config = loadConfig(envOf(app));
+      expect(config.eventStoreUrl).toMatch(/^postgres:\/\/relay:relay@postgres:5432\/relay/);
+      expect(config.busUrl).toBe('nats://nats:4222');
+      expect(config.credentialsKey).toBe(CREDENTIALS_KEY);
+    }
+    expect(healthPort('rule-manager')).toBe(loadConfig(envOf('rule-manager')).httpPort);
+    expect(healthPort('presence-ingest')).toBe(loadConfig(envOf('presence-ingest')).metricsPort);
+    expect(healthPort('rocketmq-dispatch')).toBe(loadConfig(envOf('rocketmq-dispatch')).metricsPort! + 1);
+  });
+
+  it('is valid for `docker compose config` where the compose plugin is installed', () => {
+    const plugin = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
+    if (plugin.status !== 0) {
+      // This machine has the docker client without the compose plugin (and no engine): say so, loudly.
+      console.warn(
+        `docker compose is not installed here (${(plugin.stderr || String(plugin.error)).trim()})`,
+      );
+      expect(plugin.stderr + String(plugin.error ?? '')).toMatch(
+        /unknown command|ENOENT|not a docker command/,
+      );
+      return;
+    }
+    execFileSync('docker', ['compose', 'config', '--quiet'], {
+      cwd: ROOT,
+      env: { ...process.env, CREDENTIALS_KEY },
+    });
+  });
+});
