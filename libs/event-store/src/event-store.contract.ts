@@ -4,6 +4,7 @@ import type { EventStore } from './event-store.port.js';
 import { describeSubscriptionContract } from './subscription.contract.js';
 import { describeReadAllContract } from './read-all.contract.js';
 import { describeDocumentsContract } from './documents.contract.js';
+import { describeLeasesContract } from './leases.contract.js';
 import {
   ContractContext,
   newEvent,
@@ -208,6 +209,10 @@ export function describeEventStoreContract(name: string, factory: EventStoreFixt
     describeReadAllContract(() => store);
     describeSubscriptionContract(context, () => store);
     describeDocumentsContract(
+      () => store,
+      () => context.open(),
+    );
+    describeLeasesContract(
       () => store,
       () => context.open(),
     );

@@ -85,6 +85,16 @@ export interface ProjectionChanges {
   deletes?: { collection: string; id: string }[];
 }
 
+/**
+ * A named, time-limited claim (a dispatch partition, a live dispatcher). Times are epoch milliseconds from the
+ * callers' clocks, so the processes sharing a store need clocks in step (NTP) to well within a lease's ttl.
+ */
+export interface Lease {
+  name: string;
+  owner: string;
+  expiresAt: number;
+}
+
 export interface EventStore {
   /** Which adapter this is, for logs: `sqlite:/path/events.db` or `postgres://host:port/db` (no password). */
   readonly description: string;
@@ -107,6 +117,19 @@ export interface EventStore {
   /** Stored checkpoint of a named subscription (0 when none). */
   loadCheckpoint(name: string): Promise<number>;
   saveCheckpoint(name: string, position: number): Promise<void>;
+  /** Several checkpoints in one transaction. */
+  saveCheckpoints(checkpoints: { name: string; position: number }[]): Promise<void>;
+
+  /**
+   * Takes or renews leases by compare-and-set: each named lease that is free, expired at `now`, or already
+   * `owner`'s becomes `owner`'s until `now + ttlMs`; a lease another owner holds unexpired is left alone.
+   * Returns the names `owner` holds afterwards, in the order asked.
+   */
+  acquireLeases(owner: string, names: string[], ttlMs: number, now: number): Promise<string[]>;
+  /** Gives up `owner`'s leases of these names at once (another owner's are left alone). */
+  releaseLeases(owner: string, names: string[]): Promise<void>;
+  /** The leases whose name starts with `prefix`, expired ones included, ordered by name (byte order). */
+  readLeases(prefix: string): Promise<Lease[]>;
 
   /**
    * Calls `listener` soon after events are appended, by any process sharing the store

@@ -4,6 +4,7 @@ import type {
   AppendResult,
   EventStore,
   ExpectedVersion,
+  Lease,
   NewEvent,
   ProjectionChanges,
   ReadAllOptions,
@@ -18,6 +19,7 @@ import { postgresNames, type PostgresNames } from './postgres.names.js';
 import { NotificationListener } from './postgres.notifications.js';
 import { prefixPattern, readQueries, toRecordedEvent, type EventRow } from './postgres.queries.js';
 import { PostgresDocuments } from './postgres.documents.js';
+import { PostgresLeases } from './postgres.leases.js';
 import { ensureSchema } from './postgres.schema.js';
 
 export interface PostgresEventStoreOptions {
@@ -41,6 +43,7 @@ export class PostgresEventStore implements EventStore {
   private readonly listeners: AppendListeners;
   private readonly notifications: NotificationListener;
   private readonly documents: PostgresDocuments;
+  private readonly leases: PostgresLeases;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -50,6 +53,7 @@ export class PostgresEventStore implements EventStore {
     this.description = describePostgres(options.connectionString, names.schema);
     this.queries = readQueries(names);
     this.documents = new PostgresDocuments(pool, names);
+    this.leases = new PostgresLeases(pool, names);
     this.notifications = new NotificationListener({
       connectionString: options.connectionString,
       channel: names.channel,
@@ -125,6 +129,22 @@ export class PostgresEventStore implements EventStore {
 
   async saveCheckpoint(name: string, position: number): Promise<void> {
     await this.pool.query({ ...this.queries.saveCheckpoint, values: [name, position] });
+  }
+
+  async saveCheckpoints(checkpoints: { name: string; position: number }[]): Promise<void> {
+    await this.leases.saveCheckpoints(checkpoints);
+  }
+
+  async acquireLeases(owner: string, names: string[], ttlMs: number, now: number): Promise<string[]> {
+    return this.leases.acquire(owner, names, ttlMs, now);
+  }
+
+  async releaseLeases(owner: string, names: string[]): Promise<void> {
+    await this.leases.release(owner, names);
+  }
+
+  async readLeases(prefix: string): Promise<Lease[]> {
+    return this.leases.read(prefix);
   }
 
   onAppended(listener: () => void): () => void {

@@ -7,6 +7,7 @@ export interface PostgresNames {
   streams: string;
   checkpoints: string;
   documents: string;
+  leases: string;
   /** Key of the transaction-level advisory lock every append takes (a signed 64-bit integer, as text). */
   appendLockKey: string;
   /** LISTEN/NOTIFY channel on which appends are announced. */
@@ -29,6 +30,7 @@ export function postgresNames(schema: string): PostgresNames {
     streams: `${quoted}.streams`,
     checkpoints: `${quoted}.checkpoints`,
     documents: `${quoted}.documents`,
+    leases: `${quoted}.leases`,
     appendLockKey: appendLockKey(schema),
     channel: `event_store_${tag}`,
     statementPrefix: `event_store_${tag}`,

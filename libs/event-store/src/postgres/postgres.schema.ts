@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { inTransaction } from './postgres.connection.js';
 import type { PostgresNames } from './postgres.names.js';
 
-const TABLES = ['events', 'streams', 'checkpoints', 'documents'];
+const TABLES = ['events', 'streams', 'checkpoints', 'documents', 'leases'];
 
 /**
  * Creates the schema and tables when missing. Skipped entirely when the tables exist, so a role without
@@ -32,7 +32,7 @@ export async function ensureSchema(pool: pg.Pool, names: PostgresNames): Promise
  * in order (see postgres.append.ts). `streams` holds each stream's current version for the optimistic check.
  * No index on `type`: readers scan forward by position, and each index slows every append.
  */
-function tablesDdl({ events, streams, checkpoints, documents }: PostgresNames): string {
+function tablesDdl({ events, streams, checkpoints, documents, leases }: PostgresNames): string {
   return `
     CREATE TABLE IF NOT EXISTS ${events} (
       position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -59,5 +59,10 @@ function tablesDdl({ events, streams, checkpoints, documents }: PostgresNames): 
       id TEXT COLLATE "C" NOT NULL,
       document JSONB NOT NULL,
       PRIMARY KEY (collection, id)
+    );
+    CREATE TABLE IF NOT EXISTS ${leases} (
+      name TEXT COLLATE "C" PRIMARY KEY,
+      owner TEXT NOT NULL,
+      expires_at BIGINT NOT NULL
     );`;
 }

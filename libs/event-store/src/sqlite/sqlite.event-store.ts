@@ -5,6 +5,7 @@ import type {
   AppendResult,
   EventStore,
   ExpectedVersion,
+  Lease,
   NewEvent,
   ProjectionChanges,
   ReadAllOptions,
@@ -14,6 +15,7 @@ import type {
   StreamAppend,
 } from '../event-store.port.js';
 import { SqliteDocuments } from './sqlite.documents.js';
+import { SqliteLeases } from './sqlite.leases.js';
 import * as sql from './sqlite.operations.js';
 import { openSqliteDatabase } from './sqlite.schema.js';
 import { prepareStatements, type SqliteStatements } from './sqlite.statements.js';
@@ -32,6 +34,7 @@ export class SqliteEventStore implements EventStore {
   readonly description: string;
   private readonly listeners: AppendListeners;
   private readonly documents: SqliteDocuments;
+  private readonly leases: SqliteLeases;
 
   private constructor(
     path: string,
@@ -41,6 +44,7 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.description = `sqlite:${path}`;
     this.documents = new SqliteDocuments(db);
+    this.leases = new SqliteLeases(db);
     this.listeners = new AppendListeners({
       readHead: async () => sql.headPosition(this.statements),
       pollIntervalMs: options.pollIntervalMs ?? 25,
@@ -87,6 +91,22 @@ export class SqliteEventStore implements EventStore {
 
   async saveCheckpoint(name: string, position: number): Promise<void> {
     sql.saveCheckpoint(this.statements, name, position);
+  }
+
+  async saveCheckpoints(checkpoints: { name: string; position: number }[]): Promise<void> {
+    this.leases.saveCheckpoints(checkpoints);
+  }
+
+  async acquireLeases(owner: string, names: string[], ttlMs: number, now: number): Promise<string[]> {
+    return this.leases.acquire(owner, names, ttlMs, now);
+  }
+
+  async releaseLeases(owner: string, names: string[]): Promise<void> {
+    this.leases.releaseAll(owner, names);
+  }
+
+  async readLeases(prefix: string): Promise<Lease[]> {
+    return this.leases.read(prefix);
   }
 
   onAppended(listener: () => void): () => void {
