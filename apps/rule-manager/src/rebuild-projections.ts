@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { exitOnStartupFailure, loadConfig, openAppEventStore } from '#libs/platform';
+import { ClientStatusProjection } from '#libs/client-status';
+import { DeliveryStatsProjection } from './delivery-stats/delivery-stats.projection.js';
 import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
 
 /**
- * `npm run projections:rebuild`: drops rule-manager's read model and rebuilds it from the event store, with the
+ * `npm run projections:rebuild`: drops rule-manager's read models (the control plane, the clients' status, the
+ * delivery counters and dead letters) and rebuilds them from the event store, with the
  * same configuration as the apps (EVENT_STORE_URL, INSTANCE_ID …). Stop rule-manager first: a running one keeps
  * following from where it was.
  */
@@ -17,6 +20,14 @@ async function rebuild(): Promise<void> {
       `projections:rebuild: control plane read model of ${config.instanceId} rebuilt from ${events} events ` +
         `(up to position ${position}) in ${Date.now() - started} ms, store ${store.description}\n`,
     );
+    for (const [what, projection] of [
+      ['client status', new ClientStatusProjection(store)],
+      ['delivery counters and dead letters', new DeliveryStatsProjection(store, config.instanceId)],
+    ] as const) {
+      const began = Date.now();
+      await projection.rebuild();
+      process.stdout.write(`projections:rebuild: ${what} rebuilt in ${Date.now() - began} ms\n`);
+    }
   } finally {
     await store.close();
   }

@@ -44,6 +44,12 @@ const BATCH = 5_000;
 export class ClientStatusProjection {
   constructor(private readonly store: EventStore) {}
 
+  /** Drops every client's status and projects all presence events again (`npm run projections:rebuild`). */
+  async rebuild(): Promise<void> {
+    await this.store.resetProjection(CLIENT_STATUS_PROJECTION, Object.values(CLIENT_STATUS_COLLECTIONS));
+    await this.catchUp();
+  }
+
   /** Projects everything stored so far. */
   async catchUp(): Promise<void> {
     while ((await this.step()) !== 'caught-up');

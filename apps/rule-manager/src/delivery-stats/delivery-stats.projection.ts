@@ -54,6 +54,13 @@ export class DeliveryStatsProjection implements SteppedProjection {
     this.rules = new ControlPlaneAtPosition(this.controlStream);
   }
 
+  /** Drops the counters and dead letters and projects every stored event again (`npm run projections:rebuild`). */
+  async rebuild(): Promise<void> {
+    await this.store.resetProjection(DELIVERY_STATS_PROJECTION, Object.values(DELIVERY_STATS_COLLECTIONS));
+    this.rulesAt = -1;
+    while ((await this.step()) !== 'caught-up');
+  }
+
   async step(): Promise<'caught-up' | 'progressed' | 'conflict'> {
     const checkpoint = await this.store.loadCheckpoint(DELIVERY_STATS_PROJECTION);
     const head = await this.store.headPosition();
