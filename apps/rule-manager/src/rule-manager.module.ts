@@ -11,7 +11,7 @@ import { ControlPlaneRepository } from './control-plane/control-plane.repository
 import { TOPIC_CHECKER } from './control-plane/target-topic.check.js';
 import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
 import { ReadControlPlaneHandler } from './read-model/read-control-plane.query.js';
-import { ClientStatusFollower } from './client-status/client-status.follower.js';
+import { ProjectionFollowers } from './read-model/projection-followers.js';
 import { ClientStatusHttpController } from './client-status/client-status.http.controller.js';
 import { ClientTraceHttpController } from './client-status/client-trace.http.controller.js';
 import { DeviceCredentialsHttpController } from './device-credentials/device-credentials.http.controller.js';
@@ -30,7 +30,6 @@ import { DeliveryCountersHttpController } from './delivery-counters/delivery-cou
 import { DeliveryCountersMetrics } from './delivery-counters/delivery-counters.metrics.js';
 import { DeadLettersHttpController } from './dead-letters/dead-letters.http.controller.js';
 import { ReplayHttpController } from './replay/replay.http.controller.js';
-import { DeliveryStatsFollower } from './delivery-stats/delivery-stats.follower.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ListRulesHttpController } from './list-rules/list-rules.http.controller.js';
 import { GroupsHttpController } from './groups/groups.http.controller.js';
@@ -81,8 +80,7 @@ export class RuleManagerModule {
         ChangeControlPlaneHandler,
         ReadControlPlaneHandler,
         ControlPlaneProjector,
-        ClientStatusFollower,
-        DeliveryStatsFollower,
+        ProjectionFollowers,
         DeliveryCountersMetrics,
         Peers,
       ],
