@@ -1,0 +1,89 @@
+// A SimpleConsumer that records every notification of a topic in arrival order, for as long as it runs, through
+// RocketMQ restarts: a failed receive or ack is retried (an unacked message comes back after its invisible time).
+import { EventEmitter } from 'node:events';
+import { SimpleConsumer } from 'rocketmq-client-nodejs';
+
+// The client's default logger writes to ~/logs/rocketmq and reports every expected reconnect as an error.
+const silent = { info() {}, debug() {}, warn() {}, error() {} };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Starts consuming `topic` with `consumerGroup` (which must exist; orderly for a FIFO topic). `received` grows with
+ * { clientId, seq, notificationId, messageId, at } per message, duplicates included. stop() shuts the consumer down.
+ */
+export async function startRecorder({ endpoints, topic, consumerGroup, log = () => {} }) {
+  const received = [];
+  const errors = new Map(); // message → count
+  let running = true;
+  const consumer = new SimpleConsumer({
+    endpoints,
+    namespace: '',
+    consumerGroup,
+    subscriptions: new Map([[topic, '*']]),
+    awaitDuration: 5_000,
+    logger: silent,
+  });
+  await consumer.startup();
+  const noteError = (what, error) => {
+    const key = `${what}: ${String(error?.message ?? error).slice(0, 120)}`;
+    const count = (errors.get(key) ?? 0) + 1;
+    errors.set(key, count);
+    if (count === 1) log(`consumer ${key} (retrying)`);
+  };
+  const loop = (async () => {
+    while (running) {
+      let messages;
+      try {
+        // 15 s invisible: the proxy refuses less than 10 s.
+        messages = await consumer.receive(32, 15_000);
+      } catch (error) {
+        noteError('receive', error);
+        await sleep(1_000);
+        continue;
+      }
+      for (const message of messages) {
+        // Ack one by one: a FIFO group hands out a client's next message only after the previous ack. Recorded
+        // whether or not the ack succeeds: an unacked message comes again, and is then a duplicate.
+        received.push({
+          clientId: JSON.parse(message.body.toString('utf8')).clientId,
+          seq: Number(message.properties.get('seq')),
+          notificationId: message.keys[1],
+          messageId: message.messageId,
+          at: Date.now(),
+        });
+        try {
+          await consumer.ack(message);
+        } catch (error) {
+          noteError('ack', error);
+        }
+      }
+    }
+  })();
+  return {
+    received,
+    errors,
+    async stop() {
+      running = false;
+      await Promise.race([loop, sleep(20_000)]);
+      await shutdown(consumer);
+    },
+  };
+}
+
+/** As test/support/rocketmq.ts shutdownClient: retry, then release the client's channels by force. */
+async function shutdown(client) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.shutdown();
+      break;
+    } catch {
+      if (attempt >= 5) {
+        client.createTelemetryStream = () => Object.assign(new EventEmitter(), { write() {}, end() {} });
+        client.rpcClientManager?.close();
+        break;
+      }
+      await sleep(1_000);
+    }
+  }
+  await sleep(300);
+}
