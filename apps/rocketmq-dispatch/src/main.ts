@@ -11,7 +11,7 @@ import {
   onShutdownSignal,
   openAppEventStore,
 } from '#libs/platform';
-import { DeliveryPipeline } from './delivery/delivery-pipeline.js';
+import { PartitionLeases } from './partitions/partition-leases.js';
 import { RocketmqDispatchModule } from './rocketmq-dispatch.module.js';
 
 const APP = 'rocketmq-dispatch';
@@ -24,16 +24,16 @@ async function bootstrap(): Promise<void> {
   await listenOnBus(config.busUrl, APP, () => app.listen());
   // Before the pipeline starts: a taken port stops the app before anything is sent.
   const metrics = await listenForMetrics(APP, config, app.get(AppMetrics));
-  const pipeline = app.get(DeliveryPipeline);
-  await pipeline.start();
+  const partitions = app.get(PartitionLeases);
+  await partitions.start();
   const logger = new Logger(APP);
   logger.log(
     `forwarding client status events of MQTT instance ${config.instanceId} to the rules' RocketMQ topics, ` +
-      `bus ${bus}, ${metrics.description}, store ${store.description}`,
+      `node ${partitions.owner}, bus ${bus}, ${metrics.description}, store ${store.description}`,
   );
   onShutdownSignal(APP, async (signal) => {
     logger.log(`${signal}: finishing the sends in flight and storing their outcomes`);
-    await pipeline.stop();
+    await partitions.stop();
     await metrics.close();
     await app.close();
     await store.close();

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppMetrics, CredentialsCipher, EVENT_STORE, type AppConfig 
 import { DeliveryPipeline } from './delivery/delivery-pipeline.js';
 import { NotificationSender } from './delivery/notification-sender.js';
 import { OutcomeRecorder } from './delivery/outcome-recorder.js';
+import { PartitionLeases } from './partitions/partition-leases.js';
 import { StatusBusController } from './status.bus.controller.js';
 import { DispatchMetrics } from './metrics/dispatch-metrics.js';
 
@@ -22,6 +23,7 @@ export class RocketmqDispatchModule {
         NotificationSender,
         OutcomeRecorder,
         DeliveryPipeline,
+        PartitionLeases,
       ],
     };
   }

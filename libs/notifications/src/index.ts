@@ -8,3 +8,4 @@ export * from './notification-log.js';
 export * from './redelivery.events.js';
 export * from './delivery-counters.js';
 export * from './resend.js';
+export * from './partitions.js';

@@ -22,8 +22,12 @@ describe('configuration', () => {
         maxAttempts: 5,
         baseBackoffMs: 1_000,
         maxBackoffMs: 30_000,
+        partitions: 16,
+        leaseTtlMs: 10_000,
       },
     });
+    expect(config).not.toHaveProperty('nodeId');
+    expect(loadConfig({ NODE_ID: 'host-1:1883' }).nodeId).toBe('host-1:1883');
   });
 
   it('refuses anonymous clients by default once the MQTT listener leaves loopback', () => {
@@ -43,6 +47,9 @@ describe('configuration', () => {
     ['DISPATCH_CONCURRENCY', '0'],
     ['DISPATCH_CONCURRENCY', '5000'],
     ['DISPATCH_MAX_ATTEMPTS', 'three'],
+    ['DISPATCH_PARTITIONS', '2000'],
+    ['DISPATCH_LEASE_TTL_MS', '100'],
+    ['NODE_ID', 'no spaces'],
   ])('names %s when its value is wrong (%s)', (variable, value) => {
     let error: unknown;
     try {

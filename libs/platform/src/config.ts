@@ -28,6 +28,8 @@ export interface AppConfig {
   apiTokens: ApiToken[];
   /** Base64 of 32 bytes; when unset the key is kept in `DATA_DIR/credentials.key`. */
   credentialsKey?: string;
+  /** This process's name among its peers (dispatch leases, presence channels), when NODE_ID is set. */
+  nodeId?: string;
   dispatch: DispatchSettings;
 }
 
@@ -42,11 +44,16 @@ export interface DispatchSettings {
   /** First retry delay, doubled per attempt up to the maximum (DISPATCH_RETRY_BASE_MS, DISPATCH_RETRY_MAX_MS). */
   baseBackoffMs: number;
   maxBackoffMs: number;
+  /** Partitions of the client ID hash that dispatchers share, one owner each (DISPATCH_PARTITIONS). */
+  partitions: number;
+  /** How long a dispatcher's partition leases last unrenewed (DISPATCH_LEASE_TTL_MS); renewed every third. */
+  leaseTtlMs: number;
 }
 
 type Env = Record<string, string | undefined>;
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{3,64}$/;
+const NODE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 const REGION_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 function read(env: Env, name: string, fallback: string): string {
@@ -171,6 +178,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxRulesPerInstance: positiveInteger(env, 'MAX_RULES_PER_INSTANCE', 100),
     apiTokens: parseApiTokens(read(env, 'API_TOKENS', '')),
     ...(credentialsKey && { credentialsKey }),
+    ...(env['NODE_ID']?.trim() && {
+      nodeId: matching(env, 'NODE_ID', '', NODE_ID_PATTERN, '1–64 characters of [A-Za-z0-9_.:-]'),
+    }),
     dispatch: dispatchSettings(env),
   };
 }
@@ -186,8 +196,19 @@ function dispatchSettings(env: Env): DispatchSettings {
       'DISPATCH_RETRY_MAX_MS',
       `DISPATCH_RETRY_MAX_MS (${maxBackoffMs}) must not be below DISPATCH_RETRY_BASE_MS (${baseBackoffMs})`,
     );
+  const partitions = positiveInteger(env, 'DISPATCH_PARTITIONS', 16);
+  if (partitions > 1024)
+    throw new ConfigError('DISPATCH_PARTITIONS', 'DISPATCH_PARTITIONS must be 1024 or less');
+  const leaseTtlMs = positiveInteger(env, 'DISPATCH_LEASE_TTL_MS', 10_000);
+  if (leaseTtlMs < 300)
+    throw new ConfigError(
+      'DISPATCH_LEASE_TTL_MS',
+      'DISPATCH_LEASE_TTL_MS must be 300 or more (milliseconds)',
+    );
   return {
     concurrency,
+    partitions,
+    leaseTtlMs,
     window: positiveInteger(env, 'DISPATCH_WINDOW', 10_000),
     maxAttempts: positiveInteger(env, 'DISPATCH_MAX_ATTEMPTS', 5),
     baseBackoffMs,

@@ -7,6 +7,7 @@ import {
   DELIVERY_STREAM_PREFIX,
   DeliveryLanes,
   notificationRef,
+  partitionOf,
   REDELIVERY_STREAM_PREFIX,
   routePresenceEvent,
   SETTLING_OUTCOMES,
@@ -20,12 +21,20 @@ import { CLIENT_STREAM_PREFIX, isPresenceEventType, type PresenceEventData } fro
 import { ControlPlaneAtPosition, controlPlaneStream } from '#libs/rules';
 import { NotificationSender } from './notification-sender.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
+import { PartitionCheckpoints } from './partition-checkpoints.js';
 import { DispatchMetrics } from '../metrics/dispatch-metrics.js';
 
-export const DISPATCH_CHECKPOINT = 'rocketmq-dispatch';
 const READ_BATCH = 1_000;
 const POLL_INTERVAL_MS = 1_000;
 const CHECKPOINT_INTERVAL_MS = 100;
+/** How soon a notification held back because its partition's lease is in doubt is looked at again. */
+const LEASE_WAIT_MS = 200;
+
+/** The partitions (of the client ID hash) a run forwards, and whether their leases still allow sending. */
+export interface DeliveryScope {
+  owned: ReadonlySet<number>;
+  mayDeliver(partition: number): boolean;
+}
 
 type Entry = LaneEntry<Notification>;
 
@@ -36,6 +45,9 @@ type Entry = LaneEntry<Notification>;
  * client or topic holds only its own lane. The checkpoint moves past an event once the outcome of each of its
  * notifications is stored; after a crash, what was sent but not yet checkpointed is sent again with the same
  * notification ID.
+ *
+ * A run covers the partitions this dispatcher holds leases for (PartitionLeases restarts it when they change):
+ * it skips the clients of other partitions, and per partition what an earlier owner checkpointed.
  */
 @Injectable()
 export class DeliveryPipeline {
@@ -44,6 +56,8 @@ export class DeliveryPipeline {
   private lanes!: DeliveryLanes<Notification>;
   /** Notifications whose outcome was stored after the checkpoint by an earlier run: not sent again. */
   private settledEarlier = new Set<string>();
+  private scope!: DeliveryScope;
+  private checkpoints!: PartitionCheckpoints;
   private readonly attempts = new Map<string, number>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly wakeup = new Wakeup();
@@ -64,9 +78,17 @@ export class DeliveryPipeline {
     private readonly metrics: DispatchMetrics,
   ) {}
 
-  async start(): Promise<void> {
+  async start(scope: DeliveryScope): Promise<void> {
     const controlStream = controlPlaneStream(this.config.instanceId);
-    const checkpoint = await this.store.loadCheckpoint(DISPATCH_CHECKPOINT);
+    this.scope = scope;
+    this.stopping = false;
+    this.attempts.clear();
+    this.checkpoints = await PartitionCheckpoints.load(
+      this.store,
+      this.config.dispatch.partitions,
+      scope.owned,
+    );
+    const checkpoint = this.checkpoints.lowest;
     const controlEvents = await this.store.readStream(controlStream);
     this.rules = ControlPlaneAtPosition.upTo(controlStream, controlEvents, checkpoint);
     this.settledEarlier = await this.outcomesStoredAfter(checkpoint);
@@ -76,24 +98,29 @@ export class DeliveryPipeline {
     this.unsubscribe = this.store.onAppended(() => this.wakeup.signal());
     this.reading = this.readLoop(controlStream);
     this.logger.log(
-      `forwarding presence events from position ${checkpoint}` +
+      `forwarding presence events of ${describePartitions(scope.owned, this.config.dispatch.partitions)} ` +
+        `from position ${checkpoint}` +
         (this.settledEarlier.size > 0 ? ` (${this.settledEarlier.size} already delivered there)` : ''),
     );
   }
 
   /** Stops reading, lets the sends in flight finish and stores their outcomes and the checkpoint. */
   async stop(): Promise<void> {
+    if (!this.reading) return; // not started: it holds no partition
     this.stopping = true;
     this.unsubscribe?.();
     this.wakeup.signal();
     this.settledWakeup.signal();
     for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     await this.reading;
     while (this.sending > 0) await sleep(10);
     await this.outcomes.drain();
     clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
     await this.savingCheckpoint;
     await this.saveCheckpoint();
+    this.reading = undefined;
   }
 
   private async readLoop(controlStream: string): Promise<void> {
@@ -152,8 +179,15 @@ export class DeliveryPipeline {
         ? [(event.data as NotificationResendRequestedData).notification]
         : [];
     return routed
+      .filter((notification) => this.isOurs(notification.event.clientId, event.position))
       .filter((notification) => !this.settledEarlier.delete(deliveryKey(notification)))
       .map((notification) => ({ lane: notification.event.clientId, value: notification }));
+  }
+
+  /** The client's partition is this run's, and its checkpoint is below the event. */
+  private isOurs(clientId: string, position: number): boolean {
+    const partition = partitionOf(clientId, this.config.dispatch.partitions);
+    return this.checkpoints.owns(partition) && !this.checkpoints.settled(partition, position);
   }
 
   /** Starts as many sends as the concurrency allows. */
@@ -170,6 +204,10 @@ export class DeliveryPipeline {
 
   private async attempt(entry: Entry): Promise<void> {
     const notification = entry.value;
+    // A lease not renewed in time may be another dispatcher's soon: send nothing more of its partition.
+    if (!this.scope.mayDeliver(partitionOf(entry.lane, this.config.dispatch.partitions))) {
+      return this.retryLater(entry, LEASE_WAIT_MS);
+    }
     const key = deliveryKey(notification);
     const attempt = (this.attempts.get(key) ?? 0) + 1;
     this.attempts.set(key, attempt);
@@ -210,11 +248,16 @@ export class DeliveryPipeline {
         `on ${ref.rocketmqInstanceId} failed (${result.failure}), attempt ${attempt}, retrying in ${retryInMs} ms: ` +
         result.error,
     );
+    this.retryLater(entry, retryInMs);
+  }
+
+  private retryLater(entry: Entry, delayMs: number): void {
+    if (this.stopping) return; // the next run reads it again from the checkpoint
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
       this.lanes.retry(entry);
       this.pump();
-    }, retryInMs);
+    }, delayMs);
     this.retryTimers.add(timer);
   }
 
@@ -237,7 +280,7 @@ export class DeliveryPipeline {
     const checkpoint = this.lanes.checkpoint();
     if (checkpoint <= this.savedCheckpoint) return;
     try {
-      await this.store.saveCheckpoint(DISPATCH_CHECKPOINT, checkpoint);
+      await this.checkpoints.save(this.store, checkpoint);
       this.savedCheckpoint = checkpoint;
     } catch (error) {
       // Nothing is lost: a later save moves it; after a crash the notifications since are sent again.
@@ -254,9 +297,18 @@ export class DeliveryPipeline {
         filter: { streamPrefixes: [DELIVERY_STREAM_PREFIX], types: [...SETTLING_OUTCOMES] },
         limit: 5_000,
       });
-      for (const event of events) settled.add(deliveryKey(event.data as NotificationRef));
+      for (const event of events) {
+        const ref = event.data as NotificationRef;
+        if (this.checkpoints.owns(partitionOf(ref.clientId, this.config.dispatch.partitions)))
+          settled.add(deliveryKey(ref));
+      }
       if (events.length < 5_000) return settled;
       after = events.at(-1)!.position;
     }
   }
+}
+
+function describePartitions(owned: ReadonlySet<number>, partitions: number): string {
+  if (owned.size === partitions) return `all ${partitions} partitions`;
+  return `partitions ${[...owned].sort((a, b) => a - b).join(',')} of ${partitions}`;
 }

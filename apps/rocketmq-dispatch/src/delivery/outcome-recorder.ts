@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { eventIdFor, GroupCommit, newEventId, type EventStore } from '#libs/event-store';
 import { deliveryKey, deliveryStream, type DeliveryOutcome } from '#libs/notifications';
-import { EVENT_STORE } from '#libs/platform';
+import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { dispatchNodeId } from '../partitions/node-id.js';
 
 /**
  * Appends delivery outcomes to the rules' delivery streams by group commit, and says when each is stored, which
@@ -13,8 +14,11 @@ import { EVENT_STORE } from '#libs/platform';
 @Injectable()
 export class OutcomeRecorder {
   private readonly commits: GroupCommit;
+  /** Which dispatcher sent it, in each outcome's metadata (several may share the partitions). */
+  private readonly node: string;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore) {
+  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(APP_CONFIG) config: AppConfig) {
+    this.node = dispatchNodeId(config);
     this.commits = new GroupCommit(store, {
       what: 'delivery outcomes',
       maxDelayMs: 5,
@@ -34,7 +38,12 @@ export class OutcomeRecorder {
         eventId,
         type: outcome.type,
         data: outcome.data,
-        metadata: { actor: 'rocketmq-dispatch', occurredAt, causationId: outcome.data.eventId },
+        metadata: {
+          actor: 'rocketmq-dispatch',
+          node: this.node,
+          occurredAt,
+          causationId: outcome.data.eventId,
+        },
       },
       ...(stored && { stored }),
     });

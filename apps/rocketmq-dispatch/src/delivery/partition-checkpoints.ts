@@ -1,0 +1,62 @@
+import type { EventStore } from '#libs/event-store';
+
+/** The checkpoint of dispatch before partitions (and of a dispatcher that owns them all): never below it. */
+export const DISPATCH_CHECKPOINT = 'rocketmq-dispatch';
+
+/** The partition count is in the name: with another count the partitions hold other clients. */
+export const partitionCheckpoint = (partition: number, partitions: number) =>
+  `${DISPATCH_CHECKPOINT}/p${partition}of${partitions}`;
+
+/**
+ * The checkpoints of the partitions a dispatcher owns. It reads the log from the lowest of them and skips, per
+ * partition, what is at or below that partition's own checkpoint (an earlier owner settled it). Saving raises each
+ * owned partition to the run's checkpoint; a dispatcher that owns every partition also keeps the single
+ * `rocketmq-dispatch` checkpoint, so a store written by an earlier version (or read by it) carries on there.
+ */
+export class PartitionCheckpoints {
+  private constructor(
+    private readonly partitions: number,
+    private readonly positions: Map<number, number>,
+  ) {}
+
+  static async load(
+    store: EventStore,
+    partitions: number,
+    owned: ReadonlySet<number>,
+  ): Promise<PartitionCheckpoints> {
+    const floor = await store.loadCheckpoint(DISPATCH_CHECKPOINT);
+    const positions = new Map<number, number>();
+    for (const partition of owned) {
+      const own = await store.loadCheckpoint(partitionCheckpoint(partition, partitions));
+      positions.set(partition, Math.max(own, floor));
+    }
+    return new PartitionCheckpoints(partitions, positions);
+  }
+
+  /** Where the run starts reading: everything at or below it is settled in every owned partition. */
+  get lowest(): number {
+    return Math.min(...this.positions.values());
+  }
+
+  owns(partition: number): boolean {
+    return this.positions.has(partition);
+  }
+
+  /** Whether the event at `position` of `partition` was settled by an earlier run. */
+  settled(partition: number, position: number): boolean {
+    return position <= (this.positions.get(partition) ?? Number.POSITIVE_INFINITY);
+  }
+
+  /** Everything of the owned partitions at or below `position` is settled. */
+  async save(store: EventStore, position: number): Promise<void> {
+    const raised = [...this.positions].filter(([, at]) => at < position);
+    if (raised.length === 0) return;
+    const saves = raised.map(([partition]) => ({
+      name: partitionCheckpoint(partition, this.partitions),
+      position,
+    }));
+    if (this.positions.size === this.partitions) saves.push({ name: DISPATCH_CHECKPOINT, position });
+    await store.saveCheckpoints(saves);
+    for (const [partition] of raised) this.positions.set(partition, position);
+  }
+}
