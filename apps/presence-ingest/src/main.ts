@@ -18,6 +18,7 @@ import { RestartReconciliation } from './client-status/restart-reconciliation.js
 import { PresenceIngestModule } from './presence-ingest.module.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
 import { ControlPlaneView } from './control-plane/control-plane.view.js';
+import { RemoteTakeovers } from './nodes/remote-takeovers.js';
 
 const APP = 'presence-ingest';
 
@@ -31,6 +32,9 @@ async function bootstrap(): Promise<void> {
   await app.get(RestartReconciliation).closeChannelsLeftOpen(Date.now());
   const broker = app.get(MqttBroker);
   await broker.start();
+  // Before the first connection: a client taken over from another node is seen from then on.
+  const nodes = app.get(RemoteTakeovers);
+  await nodes.start();
   const listeners = configuredListeners(config);
   for (const listener of listeners)
     await listenOn(listener.variable, listener.port, () => broker.listen(listener));
@@ -40,10 +44,11 @@ async function bootstrap(): Promise<void> {
   logger.log(
     `MQTT broker of instance ${config.instanceId} on ${listeners.map((l) => l.url).join(', ')} ` +
       `(clients <GroupID>@@@<DeviceID> of registered groups; anonymous ${config.mqttAllowAnonymous ? 'allowed' : 'refused'}), ` +
-      `bus ${bus}, ${metrics.description}, store ${store.description}`,
+      `node ${nodes.node}, bus ${bus}, ${metrics.description}, store ${store.description}`,
   );
   onShutdownSignal(APP, async (signal) => {
     logger.log(`${signal}: closing client connections and storing their last events`);
+    await nodes.stop();
     await broker.close();
     await app.get(PresenceRecorder).drain();
     await metrics.close();

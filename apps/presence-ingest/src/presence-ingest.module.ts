@@ -8,6 +8,7 @@ import { PresenceRecorder } from './recording/presence-recorder.js';
 import { PresenceMetrics } from './metrics/presence-metrics.js';
 import { ControlPlaneView } from './control-plane/control-plane.view.js';
 import { PresenceBusController } from './presence.bus.controller.js';
+import { RemoteTakeovers } from './nodes/remote-takeovers.js';
 
 @Module({})
 export class PresenceIngestModule {
@@ -26,6 +27,7 @@ export class PresenceIngestModule {
         MqttBroker,
         { provide: ClientStatusProjection, useFactory: () => new ClientStatusProjection(store) },
         RestartReconciliation,
+        RemoteTakeovers,
       ],
     };
   }

@@ -31,6 +31,8 @@ export interface OpenChannel {
   channelId: string;
   clientIp: string;
   connectedAt: number;
+  /** The presence-ingest node it is open on (absent when stored by a version before nodes). */
+  node?: string;
 }
 
 const BATCH = 5_000;
@@ -93,20 +95,27 @@ export class ClientStatusProjection {
     const before = new Map(
       ids.map((id) => [id, new Set(openChannels(statuses.get(id) ?? emptyClientStatus(id)))]),
     );
+    const nodes = new Map<string, string>();
     for (const event of events) {
       if (!isPresenceEventType(event.type)) continue;
       const data = event.data as PresenceEventData;
+      const node = event.metadata['node'];
+      if (event.type === 'ClientConnected' && typeof node === 'string') nodes.set(data.channelId, node);
       const current = statuses.get(data.clientId) ?? emptyClientStatus(data.clientId);
       statuses.set(
         data.clientId,
         evolveClientStatus(current, { type: event.type, seq: event.version, data }),
       );
     }
-    return changesOf(statuses, before);
+    return changesOf(statuses, before, nodes);
   }
 }
 
-function changesOf(statuses: Map<string, ClientStatus>, before: Map<string, Set<string>>): ProjectionChanges {
+function changesOf(
+  statuses: Map<string, ClientStatus>,
+  before: Map<string, Set<string>>,
+  nodes: Map<string, string>,
+): ProjectionChanges {
   const changes: Required<ProjectionChanges> = { upserts: [], deletes: [] };
   for (const [clientId, status] of statuses) {
     const open = openChannels(status);
@@ -130,16 +139,18 @@ function changesOf(statuses: Map<string, ClientStatus>, before: Map<string, Set<
     for (const channelId of open) {
       if (wasOpen.has(channelId)) continue;
       const channel = status.channels[channelId]!;
-      const openChannel = {
+      const node = nodes.get(channelId);
+      const openChannel: OpenChannel = {
         clientId,
         channelId,
         clientIp: channel.clientIp,
         connectedAt: channel.connectedAt!,
+        ...(node !== undefined && { node }),
       };
       changes.upserts.push({
         collection: CLIENT_STATUS_COLLECTIONS.openChannels,
         id: channelId,
-        document: openChannel,
+        document: openChannel as unknown as JsonObject,
       });
     }
     for (const channelId of wasOpen) {

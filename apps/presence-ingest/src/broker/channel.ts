@@ -8,6 +8,8 @@ export interface Channel {
   clientIp: string;
   /** Set once CONNACK "accepted" was sent: only such channels give `connect` and, later, `tcpclean`. */
   connected: boolean;
+  /** When CONNACK "accepted" was sent: a later connect of the same client on another node takes over. */
+  connectedAt?: number;
   /** Why it closed, when the broker knows better than "closed by client". */
   closeReason?: PresenceReason;
 }

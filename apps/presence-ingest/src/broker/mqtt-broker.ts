@@ -101,6 +101,23 @@ export class MqttBroker {
     return true;
   }
 
+  /**
+   * The client connected again on another node at `time`: its connection here, if older, closes with
+   * `clientId conflict`, as a takeover on this node does (SPEC §4). False when there was nothing to close.
+   */
+  async closeTakenOver(clientId: string, time: number): Promise<boolean> {
+    const client = this.broker
+      ? (this.broker as unknown as { clients: Record<string, Client> }).clients[clientId]
+      : undefined;
+    const channel = client && channelOf(client);
+    if (!client || !channel?.connected || channel.connectedAt! > time) return false;
+    markClosing(client, 'clientId conflict');
+    await new Promise<void>((closed) =>
+      (client as unknown as { close(done: () => void): void }).close(() => closed()),
+    );
+    return true;
+  }
+
   private async admit(
     client: Client,
     username: string | undefined,
@@ -136,6 +153,7 @@ export class MqttBroker {
     const channel = channelOf(client);
     if (!channel) return;
     channel.connected = true;
+    channel.connectedAt = Date.now();
     this.metrics.connectionAccepted();
     this.emit('ClientConnected', client, channel, 'accepted');
   }

@@ -1,11 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '#libs/platform';
 import { PresenceRecorder } from '../recording/presence-recorder.js';
 import { ClientStatusProjection } from '#libs/client-status';
+import { ingestNodeId } from '../nodes/node-id.js';
 
 /**
  * SPEC §6: the channels the previous run left open (it crashed, or was killed) are closed with `tcpclean`,
  * reason `broker restart`, flagged `inferred`, before any new connection is accepted, so no client stays
- * "online" forever and each such channel gets exactly one tcpclean.
+ * "online" forever and each such channel gets exactly one tcpclean. Only this node's channels: the other
+ * nodes sharing the store keep theirs (channels stored before nodes had names count as this node's).
  */
 @Injectable()
 export class RestartReconciliation {
@@ -14,12 +17,16 @@ export class RestartReconciliation {
   constructor(
     private readonly projection: ClientStatusProjection,
     private readonly recorder: PresenceRecorder,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async closeChannelsLeftOpen(now: number): Promise<number> {
     // Everything the previous run stored is projected first, so its open channels are all known.
     await this.projection.catchUp();
-    const open = await this.projection.openChannels();
+    const node = ingestNodeId(this.config);
+    const open = (await this.projection.openChannels()).filter(
+      (channel) => channel.node === undefined || channel.node === node,
+    );
     for (const channel of open) {
       this.recorder.record({
         type: 'ClientConnectionClosed',

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GroupCommit, newEventId, type EventStore } from '#libs/event-store';
-import { EVENT_STORE } from '#libs/platform';
+import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import {
   clientStream,
   refusedConnectStream,
@@ -8,6 +8,7 @@ import {
   type PresenceEvent,
 } from '#libs/presence';
 import { PresenceMetrics } from '../metrics/presence-metrics.js';
+import { ingestNodeId } from '../nodes/node-id.js';
 
 /**
  * Appends presence events to their clients' streams by group commit (5 ms / 256 events), so a connect storm costs
@@ -17,8 +18,15 @@ import { PresenceMetrics } from '../metrics/presence-metrics.js';
 @Injectable()
 export class PresenceRecorder {
   private readonly commits: GroupCommit;
+  /** The node that saw it, in each event's metadata: restarts and takeovers across nodes go by it. */
+  private readonly node: string;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore, metrics: PresenceMetrics) {
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    metrics: PresenceMetrics,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.node = ingestNodeId(config);
     this.commits = new GroupCommit(store, {
       what: 'presence events',
       maxDelayMs: 5,
@@ -45,7 +53,7 @@ export class PresenceRecorder {
         eventId: newEventId(),
         type: event.type,
         data: event.data,
-        metadata: { actor: 'presence-ingest', occurredAt: event.data.time },
+        metadata: { actor: 'presence-ingest', node: this.node, occurredAt: event.data.time },
       },
     });
   }
