@@ -362,7 +362,7 @@ try {
       `${lag.events} events, ${lag.seconds.toFixed(1)} s (dispatch /metrics, ${lag.samples} samples every 3 s)`,
     ],
     [
-      'event → consumer',
+      'event → soak consumer',
       `p50 ${ms(50)}, p99 ${ms(99)}, max ${(latencies.reduce((a, b) => Math.max(a, b), 0) / 1000).toFixed(1)} s (first arrivals)`,
     ],
     ['faults injected', `${faults.length}: ${faultCounts}`],
