@@ -17,11 +17,11 @@ describe('configuration', () => {
       maxRulesPerInstance: 100,
       apiTokens: [],
       dispatch: {
-        concurrency: 64,
+        concurrency: 256,
         window: 10_000,
         maxAttempts: 5,
         baseBackoffMs: 1_000,
-        maxBackoffMs: 30_000,
+        maxBackoffMs: 10_000,
         partitions: 16,
         leaseTtlMs: 10_000,
       },

@@ -186,11 +186,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
 }
 
 function dispatchSettings(env: Env): DispatchSettings {
-  const concurrency = positiveInteger(env, 'DISPATCH_CONCURRENCY', 64);
+  const concurrency = positiveInteger(env, 'DISPATCH_CONCURRENCY', 256);
   if (concurrency > 1024)
     throw new ConfigError('DISPATCH_CONCURRENCY', 'DISPATCH_CONCURRENCY must be 1024 or less');
   const baseBackoffMs = positiveInteger(env, 'DISPATCH_RETRY_BASE_MS', 1_000);
-  const maxBackoffMs = positiveInteger(env, 'DISPATCH_RETRY_MAX_MS', 30_000);
+  const maxBackoffMs = positiveInteger(env, 'DISPATCH_RETRY_MAX_MS', 10_000);
   if (maxBackoffMs < baseBackoffMs)
     throw new ConfigError(
       'DISPATCH_RETRY_MAX_MS',
