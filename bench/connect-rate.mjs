@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchPort, sleep, startPresenceIngest, startProcess } from './support/presence-deployment.mjs';
 import { closeAll, connectAll, percentile } from './support/raw-load.mjs';
+import { startStoredReader } from './support/stored-reader.mjs';
 
 const CLIENTS = Number(process.argv[2] ?? 5000);
 const WINDOW = Number(process.argv[3] ?? 500);
@@ -81,5 +82,15 @@ if (mosquittoPort > 0) {
   const rate = await measure('presence-ingest', presence.process, presence.mqttPort, 0);
   console.log(`presence-ingest / mosquitto: ${((100 * rate) / mosquittoRate).toFixed(0)}%`);
 }
+
+// One more storm with a reader polling the store (it takes CPU, so it stays out of the rounds above).
+await sleep(1000);
+const reader = await startStoredReader(store);
+await measure('presence-ingest', presence.process, presence.mqttPort, 0);
+const stored = await reader.latencies(CLIENTS);
+console.log(
+  `connect storm, CONNACK → event stored: p50 ${percentile(stored, 50)} ms, p99 ${percentile(stored, 99)} ms, ` +
+    `max ${Math.max(...stored)} ms (reader poll 2 ms)`,
+);
 presence.stop();
 await store.close();

@@ -5,6 +5,7 @@ import { createConnection } from 'node:net';
 import { generate } from 'mqtt-packet';
 import { sleep, startPresenceIngest } from './support/presence-deployment.mjs';
 import { percentile } from './support/raw-load.mjs';
+import { startStoredReader } from './support/stored-reader.mjs';
 
 const RATE = Number(process.argv[2] ?? 1000);
 const SECONDS = Number(process.argv[3] ?? 5);
@@ -12,20 +13,7 @@ const TOTAL = RATE * SECONDS;
 
 const { process: presence, mqttPort, store, storeName } = await startPresenceIngest({ pollIntervalMs: 2 });
 
-// A reader polling the head: when each connect event first became visible.
-const seen = new Map();
-let after = await store.headPosition();
-let reading = true;
-const reader = (async () => {
-  while (reading) {
-    const now = Date.now();
-    for (const event of await store.readAll(after, { filter: { types: ['ClientConnected'] }, limit: 5000 })) {
-      seen.set(event.data.clientId, now - event.data.time);
-      after = event.position;
-    }
-    await sleep(2);
-  }
-})();
+const reader = await startStoredReader(store);
 
 const sockets = [];
 const started = performance.now();
@@ -47,10 +35,7 @@ for (let i = 0; i < TOTAL; i++) {
   sockets.push(socket);
 }
 const offered = TOTAL / ((performance.now() - started) / 1000);
-while (seen.size < TOTAL) await sleep(20);
-reading = false;
-await reader;
-const latencies = [...seen.values()];
+const latencies = await reader.latencies(TOTAL);
 console.log(
   `presence-ingest, ${TOTAL} connects offered at ${offered.toFixed(0)}/s: CONNACK→stored p50 ${percentile(latencies, 50)} ms, ` +
     `p99 ${percentile(latencies, 99)} ms, max ${Math.max(...latencies)} ms (${storeName}, reader poll 2 ms)`,
