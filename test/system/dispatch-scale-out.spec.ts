@@ -6,7 +6,7 @@ import { collectMessages, createConsumerGroup, createTopic } from '../support/ro
 import { eventually } from '../support/system-clients.js';
 
 /**
- * Two rocketmq-dispatch processes on one SQLite store share the partitions of the client ID hash by leases in the
+ * Two rocketmq-dispatch processes on one store (SQLite, then PostgreSQL) share the partitions of the client ID hash by leases in the
  * store. 50 clients × 20 presence events (about 10 s) go to a FIFO topic; one dispatcher is killed with SIGKILL
  * mid-stream and the other takes its partitions once their leases expire. A consumer still gets every
  * notification at least once, each client's in order, duplicates with the notification ID of the original.
@@ -42,7 +42,12 @@ async function owners(store: EventStore): Promise<Map<string, number>> {
 }
 const nodeOf = (app: RunningApp) => /node (\S+),/.exec(app.output())![1]!;
 
-describe('two rocketmq-dispatch processes', () => {
+const STORES: [string, (dataDir: string) => string][] = [
+  ['SQLite', (dataDir) => `sqlite:${dataDir}/events.db`],
+  ['PostgreSQL', () => `postgres://postgres@127.0.0.1:5432/test?schema=scaleout_${Date.now()}`],
+];
+
+describe.each(STORES)('two rocketmq-dispatch processes on %s', (_, storeUrl) => {
   it('share the partitions, and the survivor takes over a killed one without loss or reordering', async () => {
     const suffix = Date.now();
     const topic = `scaleout-${suffix}`;
@@ -56,7 +61,7 @@ describe('two rocketmq-dispatch processes', () => {
       DISPATCH_LEASE_TTL_MS: String(LEASE_TTL_MS),
     };
     const first = await isolatedEnv(settings);
-    const shared = { DATA_DIR: first['DATA_DIR']!, EVENT_STORE_URL: `sqlite:${first['DATA_DIR']}/events.db` };
+    const shared = { DATA_DIR: first['DATA_DIR']!, EVENT_STORE_URL: storeUrl(first['DATA_DIR']!) };
     // Its own bus and metrics ports (hence its own node name), the same store and credentials key.
     const second = { ...(await isolatedEnv(settings)), ...shared };
     const store = await openEventStore(shared.EVENT_STORE_URL);

@@ -8,7 +8,7 @@ import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes
 import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
 
 /**
- * Two presence-ingest nodes on one store, as behind one TCP address: a client connected to node A connects again
+ * Two presence-ingest nodes on one store (SQLite, then PostgreSQL with its LISTEN/NOTIFY), as behind one TCP address: a client connected to node A connects again
  * to node B. Node A closes its connection with `clientId conflict` (SPEC §4, as a takeover on one node), the
  * client's sequence numbers run on across the nodes, and the status API shows it online on B's channel alone.
  * A restart of node A then closes none of node B's channels.
@@ -28,33 +28,38 @@ const start = async (env: Record<string, string>) => {
 const nodeOf = (app: RunningApp) => /node (\S+),/.exec(app.output())![1]!;
 const clientEvents = () => store.readStream(clientStream(CLIENT));
 
-beforeAll(async () => {
-  envA = await isolatedEnv();
-  const shared = { DATA_DIR: envA['DATA_DIR']!, EVENT_STORE_URL: `sqlite:${envA['DATA_DIR']}/events.db` };
-  envB = { ...(await isolatedEnv()), ...shared };
-  envA = { ...envA, ...shared };
-  store = await openEventStore(shared.EVENT_STORE_URL);
-  await store.append(
-    controlPlaneStream(envA['INSTANCE_ID']!),
-    [
-      {
-        eventId: randomUUID(),
-        type: 'GroupRegistered',
-        data: { groupId: 'GID_scale' },
-        metadata: { actor: 'test', occurredAt: Date.now() },
-      },
-    ],
-    'no_stream',
-  );
-});
+const STORES: [string, (dataDir: string) => string][] = [
+  ['SQLite', (dataDir) => `sqlite:${dataDir}/events.db`],
+  ['PostgreSQL', () => `postgres://postgres@127.0.0.1:5432/test?schema=ingest_scaleout_${Date.now()}`],
+];
 
-afterAll(async () => {
-  for (const client of clients) client.end(true);
-  await Promise.all(apps.map((app) => app.stop()));
-  await store.close();
-});
+describe.each(STORES)('two presence-ingest nodes on one %s store', (_, storeUrl) => {
+  beforeAll(async () => {
+    envA = await isolatedEnv();
+    const shared = { DATA_DIR: envA['DATA_DIR']!, EVENT_STORE_URL: storeUrl(envA['DATA_DIR']!) };
+    envB = { ...(await isolatedEnv()), ...shared };
+    envA = { ...envA, ...shared };
+    store = await openEventStore(shared.EVENT_STORE_URL);
+    await store.append(
+      controlPlaneStream(envA['INSTANCE_ID']!),
+      [
+        {
+          eventId: randomUUID(),
+          type: 'GroupRegistered',
+          data: { groupId: 'GID_scale' },
+          metadata: { actor: 'test', occurredAt: Date.now() },
+        },
+      ],
+      'no_stream',
+    );
+  });
 
-describe('two presence-ingest nodes on one store', () => {
+  afterAll(async () => {
+    for (const client of clients.splice(0)) client.end(true);
+    await Promise.all(apps.splice(0).map((app) => app.stop()));
+    await store.close();
+  });
+
   it('close the older connection of a client that connects again on the other node', async () => {
     apps.push(await startApp('rule-manager', envA));
     const nodeA = await start(envA);
