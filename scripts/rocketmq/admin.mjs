@@ -48,11 +48,15 @@ export async function assertNamesrvReachable(namesrv = defaultNamesrvAddr()) {
 
 /**
  * Creates (or updates) one topic: FIFO topics accept only messages with a message group, NORMAL ones
- * only messages without. ~0.6 s (one admin JVM); createTopics() does several in the same time.
+ * only messages without. `type` gives another (DELAY, TRANSACTION): a topic whose messages status notifications
+ * are not. ~0.6 s (one admin JVM); createTopics() does several in the same time.
  */
-export async function createTopic(name, { fifo = false, namesrv = defaultNamesrvAddr(), queues = 8 } = {}) {
+export async function createTopic(
+  name,
+  { fifo = false, type: given, namesrv = defaultNamesrvAddr(), queues = 8 } = {},
+) {
   validateTopicName(name);
-  const type = fifo ? 'FIFO' : 'NORMAL';
+  const type = given ?? (fifo ? 'FIFO' : 'NORMAL');
   const args = ['updateTopic', '-c', CLUSTER, '-t', name, '-r', String(queues), '-w', String(queues)];
   const result = await runAdmin([...args, '-a', `+message.type=${type}`], {
     namesrv,

@@ -60,10 +60,11 @@ export function ensureJars(options?: {
 }): Promise<{ libDir: string; version: string; downloaded: boolean; ms: number }>;
 export function installedVersion(libDir?: string): string | null;
 
+export type TopicType = 'NORMAL' | 'FIFO' | 'DELAY' | 'TRANSACTION';
 export function createTopic(
   name: string,
-  options?: { fifo?: boolean; namesrv?: string; queues?: number },
-): Promise<{ name: string; type: 'FIFO' | 'NORMAL'; ms: number }>;
+  options?: { fifo?: boolean; type?: TopicType; namesrv?: string; queues?: number },
+): Promise<{ name: string; type: TopicType; ms: number }>;
 export function createTopics(
   topics: ReadonlyArray<{ name: string; fifo?: boolean }>,
   options?: { namesrv?: string; queues?: number },

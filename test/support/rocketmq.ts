@@ -10,6 +10,7 @@ import {
   createConsumerGroup as createConsumerGroupWithAdmin,
   createTopic as createTopicWithAdmin,
   createTopics as createTopicsWithAdmin,
+  type TopicType,
 } from '../../scripts/rocketmq/index.mjs';
 
 /** host:port of the proxy's gRPC endpoint, for `endpoints` of every client. */
@@ -39,8 +40,11 @@ function clientLog(level: 'info' | 'debug' | 'warn' | 'error', args: unknown[]):
 }
 
 /** Creates a topic before any client uses it (the proxy never auto-creates topics). ~0.6 s. */
-export async function createTopic(name: string, { fifo = false }: { fifo?: boolean } = {}): Promise<void> {
-  await createTopicWithAdmin(name, { fifo, namesrv: namesrv() });
+export async function createTopic(
+  name: string,
+  { fifo = false, type }: { fifo?: boolean; type?: TopicType } = {},
+): Promise<void> {
+  await createTopicWithAdmin(name, { fifo, ...(type && { type }), namesrv: namesrv() });
 }
 
 /** Several topics with one admin JVM. */

@@ -13,6 +13,8 @@ import { eventually } from '../support/system-clients.js';
 const suffix = Date.now();
 const OK_TOPIC = `failures-ok-${suffix}`;
 const MISSING_TOPIC = `failures-missing-${suffix}`;
+/** A DELAY topic: it accepts no status notification (the wrong message type). */
+const DELAY_TOPIC = `failures-delay-${suffix}`;
 const CONSUMER_GROUP = `failures-consumer-${suffix}`;
 
 let store: EventStore;
@@ -21,6 +23,7 @@ let outcomes: RecordedEvent[];
 
 beforeAll(async () => {
   await createTopic(OK_TOPIC, { fifo: true });
+  await createTopic(DELAY_TOPIC, { type: 'DELAY' });
   await createConsumerGroup(CONSUMER_GROUP, { fifo: true });
   const env = await isolatedEnv({
     DISPATCH_MAX_ATTEMPTS: '3',
@@ -31,9 +34,11 @@ beforeAll(async () => {
   await seedRules(store, [
     { ruleId: 'rule-missing', groupId: 'GID_missing', topic: MISSING_TOPIC },
     { ruleId: 'rule-ok', groupId: 'GID_healthy', topic: OK_TOPIC },
+    { ruleId: 'rule-delay', groupId: 'GID_delay', topic: DELAY_TOPIC },
   ]);
   await writePresence(store, { groupId: 'GID_missing', clients: 2, perClient: 3, perSecond: 1000 });
   await writePresence(store, { groupId: 'GID_healthy', clients: 10, perClient: 3, perSecond: 1000 });
+  await writePresence(store, { groupId: 'GID_delay', clients: 1, perClient: 2, perSecond: 1000 });
   dispatch = await startApp('rocketmq-dispatch', env);
 }, 60_000);
 
@@ -82,6 +87,23 @@ describe('permanent delivery failures', () => {
     const failures = outcomes.filter((event) => event.type === 'NotificationFailed');
     expect(failures.every((event) => event.data['failure'] === 'permanent')).toBe(true);
     expect(dispatch.output()).toContain(`dead-lettered after 3 attempts to topic ${MISSING_TOPIC}`);
+  }, 60_000);
+
+  it('dead-letters notifications to a topic of the wrong message type, as permanent failures', async () => {
+    const delay = await eventually(
+      () => store.readAll(0, { filter: { streamPrefixes: ['delivery-rule-delay'] }, limit: 1_000 }),
+      (events) => events.filter((event) => event.type === 'NotificationDeadLettered').length >= 2,
+      30_000,
+    );
+    expect(delay.map((event) => `${event.data['seq']} ${event.type} ${event.data['failure'] ?? ''}`)).toEqual(
+      [1, 2].flatMap((seq) => [
+        `${seq} NotificationFailed permanent`,
+        `${seq} NotificationFailed permanent`,
+        `${seq} NotificationFailed permanent`,
+        `${seq} NotificationDeadLettered `,
+      ]),
+    );
+    expect(delay.at(-1)!.data['error']).toMatch(/message type not match/);
   }, 60_000);
 
   it('moves the checkpoint past every settled notification', async () => {

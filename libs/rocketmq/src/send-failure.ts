@@ -25,13 +25,21 @@ const PERMANENT = [
   UnsupportedException,
 ];
 
+/**
+ * The client checks the topic's accepted message types itself and throws a plain TypeError, e.g. for a status
+ * notification (a normal or FIFO message) sent to a DELAY or TRANSACTION topic: the error's text is all there is.
+ */
+const WRONG_MESSAGE_TYPE = /message type not match with topic accept message types/i;
+
 export interface SendFailure {
   failure: FailureKind;
   error: string;
 }
 
 export function classifySendFailure(error: unknown): SendFailure {
-  const permanent = PERMANENT.some((type) => error instanceof type);
+  const permanent =
+    PERMANENT.some((type) => error instanceof type) ||
+    (error instanceof TypeError && WRONG_MESSAGE_TYPE.test(error.message));
   return { failure: permanent ? 'permanent' : 'transient', error: describe(error) };
 }
 
