@@ -17,6 +17,8 @@ const VIEWER_SECRET = 'e2e-viewer-secret-0123456789';
 const TOPIC = `console-status-${Date.now()}`;
 const GROUP = 'GID_console';
 const RULE = 'console-status';
+/** A DELAY topic accepts no status notification: its rule's notifications are dead-lettered. */
+const DELAY_TOPIC = `console-delay-${Date.now()}`;
 
 let env: Record<string, string>;
 let apps: RunningApp[] = [];
@@ -58,7 +60,13 @@ beforeAll(async () => {
   // Fails loudly (no skip) when Chromium is missing: .ci/run installs it.
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
   await createTopic(TOPIC, { fifo: true });
-  env = await isolatedEnv({ API_TOKENS: `e2e:admin:${E2E_ADMIN_SECRET},watcher:viewer:${VIEWER_SECRET}` });
+  await createTopic(DELAY_TOPIC, { type: 'DELAY' });
+  env = await isolatedEnv({
+    API_TOKENS: `e2e:admin:${E2E_ADMIN_SECRET},watcher:viewer:${VIEWER_SECRET}`,
+    // The dead letter below comes after 2 quick attempts.
+    DISPATCH_MAX_ATTEMPTS: '2',
+    DISPATCH_RETRY_BASE_MS: '100',
+  });
   apps = await Promise.all([
     startApp('rule-manager', env),
     startApp('presence-ingest', env),
@@ -217,6 +225,28 @@ describe('the ops console', () => {
     await page.locator('#flash p').waitFor();
     expect(await page.locator('#flash').textContent()).toMatch(/^Replay \S+ started: 1 notification\.$/);
   });
+
+  it('lists a dead letter on the Delivery page and redrives it', async () => {
+    await api('POST', '/api/v1/groups', { groupId: 'GID_console_dl' });
+    const created = await api('POST', '/api/v1/rules', {
+      ruleId: 'console-dead-letters',
+      status: 'ENABLED',
+      ruleType: 'CLIENT_STATUS_NOTIFY',
+      source: { groupId: 'GID_console_dl' },
+      target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-local', topic: DELAY_TOPIC },
+    });
+    expect(created.status).toBe(201);
+    await connect('GID_console_dl@@@device-1');
+    await page.goto(`${base()}/#/delivery/console-dead-letters`);
+    const redrive = page.getByRole('button', { name: 'Redrive' });
+    await redrive.first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'dead-letters');
+    await redrive.first().click();
+    await page.getByText(/^Redrive \S+ of GID_console_dl@@@device-1 seq 1 requested\.$/).waitFor();
+    await page.getByRole('cell', { name: /^Requested / }).waitFor();
+    // The topic still takes no such message: the redrive is dead-lettered again, a new dead letter.
+    await page.getByText('2 dead letters').waitFor({ timeout: 30_000 });
+  }, 90_000);
 
   it('shows a viewer no write buttons', async () => {
     const viewer = await open({ width: 1280, height: 800 });
