@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
-import { APP_CONFIG, AppMetrics, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { APP_CONFIG, AppMetrics, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { DeliveryPipeline } from './delivery/delivery-pipeline.js';
 import { NotificationSender } from './delivery/notification-sender.js';
 import { OutcomeRecorder } from './delivery/outcome-recorder.js';
@@ -17,7 +17,6 @@ export class RocketmqDispatchModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: EVENT_STORE, useValue: store },
-        { provide: CredentialsCipher, useValue: CredentialsCipher.fromConfig(config) },
         { provide: AppMetrics, useFactory: () => new AppMetrics() },
         DispatchMetrics,
         NotificationSender,

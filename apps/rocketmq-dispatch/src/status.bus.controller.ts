@@ -2,18 +2,27 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { EventStore } from '#libs/event-store';
 import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
+import { DeliveryPipeline } from './delivery/delivery-pipeline.js';
+import { DISPATCH_CHECKPOINT } from './delivery/partition-checkpoints.js';
 
 @Controller()
 export class StatusBusController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly pipeline: DeliveryPipeline,
+  ) {}
 
-  /** How far forwarding is behind the log: positions not yet handled. */
+  /**
+   * How far this dispatcher's forwarding is behind the log: positions not yet handled in the partitions it
+   * delivers (the shared checkpoint moves only while one dispatcher holds them all).
+   */
   @MessagePattern(BUS_PATTERNS.status('rocketmq-dispatch'))
   async status() {
-    const [head, checkpoint] = await Promise.all([
+    const [head, stored] = await Promise.all([
       this.store.headPosition(),
-      this.store.loadCheckpoint('rocketmq-dispatch'),
+      this.store.loadCheckpoint(DISPATCH_CHECKPOINT),
     ]);
+    const checkpoint = this.pipeline.checkpoint ?? stored;
     return { status: 'ok', headPosition: head, checkpoint, behind: head - checkpoint };
   }
 }

@@ -71,6 +71,17 @@ describe('dispatch metrics', () => {
     expect(caughtUp.value('msr_dispatch_lag_events')).toBe(0);
   });
 
+  it('forgets what a stopped run left unsettled: the next run reads it again and counts it then', async () => {
+    const app = new AppMetrics();
+    const metrics = new DispatchMetrics(app, store);
+    metrics.queued([notification('rule-a', Date.now() - 60_000)]);
+    metrics.runStopped();
+    metrics.queued([notification('rule-a', Date.now() - 1_000)]);
+    const restarted = Scrape.parse(await app.text());
+    expect(restarted.value('msr_dispatch_notifications_pending')).toBe(1);
+    expect(restarted.value('msr_dispatch_lag_seconds')).toBeLessThan(10);
+  });
+
   it('takes a replayed notification of an old event as late from when it was read, not from its event', async () => {
     const app = new AppMetrics();
     const metrics = new DispatchMetrics(app, store);

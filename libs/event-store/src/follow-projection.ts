@@ -1,4 +1,5 @@
 import type { EventStore } from './event-store.port.js';
+import { Wakeup } from './wakeup.js';
 
 /** A projection that catches up one batch per step, committing its documents with its checkpoint. */
 export interface SteppedProjection {
@@ -20,29 +21,20 @@ export function followProjection(
   { paceMs = 100, onError }: { paceMs?: number; onError: (error: unknown) => void },
 ): Following {
   let stopped = false;
-  let wake: (() => void) | undefined;
-  const unsubscribe = store.onAppended(() => wake?.());
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
+  // Appends wake the loop (one made during a step is remembered); stop() wakes it out of any wait.
+  const appended = new Wakeup();
+  const unsubscribe = store.onAppended(() => appended.signal());
   const loop = (async () => {
     let failures = 0;
     while (!stopped) {
       try {
         const result = await projection.step();
         failures = 0;
-        if (result === 'caught-up') await pause(1_000);
+        if (result === 'caught-up') await appended.wait(1_000);
         else await new Promise((resolve) => setTimeout(resolve, paceMs));
       } catch (error) {
         onError(error);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 200 * 2 ** failures++)));
+        await appended.wait(Math.min(30_000, 200 * 2 ** failures++));
       }
     }
   })();
@@ -50,7 +42,7 @@ export function followProjection(
     async stop() {
       stopped = true;
       unsubscribe();
-      wake?.();
+      appended.signal();
       await loop;
     },
   };

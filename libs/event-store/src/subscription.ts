@@ -16,11 +16,6 @@ export interface SubscriptionOptions {
   maxRetryDelayMs?: number;
   /** Safety-net poll besides `store.onAppended` (default 1000 ms). */
   pollIntervalMs?: number;
-  /**
-   * At least this long between two batches (default 0): under a storm of appends a paced subscription handles
-   * fewer, larger batches, leaving the event loop to the work that cannot wait (an MQTT broker's accepts).
-   */
-  minBatchIntervalMs?: number;
 }
 
 export interface Subscription {
@@ -92,8 +87,6 @@ class CheckpointedSubscription {
     this.checkpoint = loaded;
     while (!this.stopped) {
       const moreWaiting = await this.processNextBatch();
-      if (this.options.minBatchIntervalMs && !this.stopped)
-        await this.sleepUnlessStopped(this.options.minBatchIntervalMs);
       if (!moreWaiting && !this.stopped) await this.wakeup.wait(this.options.pollIntervalMs ?? 1000);
     }
   }

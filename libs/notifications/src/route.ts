@@ -4,7 +4,13 @@ import {
   type PresenceEventData,
   type PresenceEventType,
 } from '#libs/presence';
-import { ruleForGroup, type ControlPlaneState } from '#libs/rules';
+import { isPresenceEventType } from '#libs/presence';
+import {
+  ruleForGroup,
+  type ControlPlaneAtPosition,
+  type ControlPlaneState,
+  type PositionedEvent,
+} from '#libs/rules';
 import { notificationId, type Notification } from './notification.js';
 
 export interface StoredPresenceEvent {
@@ -40,4 +46,21 @@ export function routePresenceEvent(
       event: event.data,
     },
   ];
+}
+
+/**
+ * One event of the log as its readers meet it (dispatch, the delivery counters, a replay): a control plane change
+ * moves the rules on, a presence event is routed by the rules as they stand then. One function, so they all make
+ * the same decisions.
+ */
+export function routeLoggedEvent(
+  event: PositionedEvent & { eventId: string },
+  rules: ControlPlaneAtPosition,
+): Notification[] {
+  rules.apply(event);
+  if (!isPresenceEventType(event.type)) return [];
+  return routePresenceEvent(
+    { ...event, type: event.type, data: event.data as PresenceEventData },
+    rules.current,
+  );
 }

@@ -1,3 +1,4 @@
+import { CLIENT_ID_SEPARATOR } from '#libs/presence';
 import type {
   AccessKeyData,
   ControlPlaneEvent,
@@ -80,7 +81,7 @@ export function evolveControlPlane(
     case 'GroupDeleted': {
       // A deleted group's credentials go with it (its devices' own credentials too).
       const { [event.data.groupId]: _deleted, ...groups } = state.groups;
-      const prefix = `${event.data.groupId}@@@`;
+      const prefix = `${event.data.groupId}${CLIENT_ID_SEPARATOR}`;
       const credentials = Object.fromEntries(
         Object.entries(state.credentials).filter(
           ([, c]) =>

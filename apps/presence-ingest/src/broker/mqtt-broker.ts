@@ -90,14 +90,9 @@ export class MqttBroker {
 
   /** CloseConnection: closes the client's live connection; its channel gets `tcpclean`, `closed by server`. */
   async closeConnection(clientId: string): Promise<boolean> {
-    const client = this.broker
-      ? (this.broker as unknown as { clients: Record<string, Client> }).clients[clientId]
-      : undefined;
+    const client = this.liveClient(clientId);
     if (!client) return false;
-    markClosing(client, 'closed by server');
-    await new Promise<void>((closed) =>
-      (client as unknown as { close(done: () => void): void }).close(() => closed()),
-    );
+    await close(client, 'closed by server');
     return true;
   }
 
@@ -106,16 +101,18 @@ export class MqttBroker {
    * `clientId conflict`, as a takeover on this node does (SPEC §4). False when there was nothing to close.
    */
   async closeTakenOver(clientId: string, time: number): Promise<boolean> {
-    const client = this.broker
-      ? (this.broker as unknown as { clients: Record<string, Client> }).clients[clientId]
-      : undefined;
+    const client = this.liveClient(clientId);
     const channel = client && channelOf(client);
     if (!client || !channel?.connected || channel.connectedAt! > time) return false;
-    markClosing(client, 'clientId conflict');
-    await new Promise<void>((closed) =>
-      (client as unknown as { close(done: () => void): void }).close(() => closed()),
-    );
+    await close(client, 'clientId conflict');
     return true;
+  }
+
+  /** aedes keeps its connected clients by ID (not in its typings). */
+  private liveClient(clientId: string): Client | undefined {
+    return this.broker
+      ? (this.broker as unknown as { clients: Record<string, Client> }).clients[clientId]
+      : undefined;
   }
 
   private async admit(
@@ -144,7 +141,7 @@ export class MqttBroker {
       return done(Object.assign(new Error(admission.reason), { returnCode: admission.returnCode }), false);
     }
     // MQTT 3.1.1 §3.1.4: the new connection takes over; the old channel closes with `clientId conflict`.
-    const previous = (this.broker as unknown as { clients: Record<string, Client> }).clients[client.id];
+    const previous = this.liveClient(client.id);
     if (previous && previous !== client) markClosing(previous, 'clientId conflict');
     done(null, true);
   }
@@ -182,4 +179,12 @@ export class MqttBroker {
     };
     this.recorder.record({ type, data });
   }
+}
+
+/** Closes a client's connection from the server side; its channel gets tcpclean with `reason`. */
+function close(client: Client, reason: PresenceReason): Promise<void> {
+  markClosing(client, reason);
+  return new Promise<void>((closed) =>
+    (client as unknown as { close(done: () => void): void }).close(() => closed()),
+  );
 }

@@ -9,7 +9,7 @@ import {
   notificationRef,
   partitionOf,
   REDELIVERY_STREAM_PREFIX,
-  routePresenceEvent,
+  routeLoggedEvent,
   SETTLING_OUTCOMES,
   type LaneEntry,
   type Notification,
@@ -17,7 +17,7 @@ import {
   type NotificationResendRequestedData,
 } from '#libs/notifications';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
-import { CLIENT_STREAM_PREFIX, isPresenceEventType, type PresenceEventData } from '#libs/presence';
+import { CLIENT_STREAM_PREFIX } from '#libs/presence';
 import { ControlPlaneAtPosition, controlPlaneStream } from '#libs/rules';
 import { NotificationSender } from './notification-sender.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
@@ -78,6 +78,13 @@ export class DeliveryPipeline {
     private readonly metrics: DispatchMetrics,
   ) {}
 
+  /** Everything of this run's partitions at or below it is settled; undefined before the first run. */
+  get checkpoint(): number | undefined {
+    // Set by start(): undefined until the first run.
+    const lanes = this.lanes as DeliveryLanes<Notification> | undefined;
+    return lanes?.checkpoint();
+  }
+
   async start(scope: DeliveryScope): Promise<void> {
     const controlStream = controlPlaneStream(this.config.instanceId);
     this.scope = scope;
@@ -120,6 +127,7 @@ export class DeliveryPipeline {
     this.checkpointTimer = undefined;
     await this.savingCheckpoint;
     await this.saveCheckpoint();
+    this.metrics.runStopped();
     this.reading = undefined;
   }
 
@@ -169,15 +177,10 @@ export class DeliveryPipeline {
   }
 
   private notificationsOf(event: RecordedEvent): { lane: string; value: Notification }[] {
-    this.rules.apply(event);
-    const routed = isPresenceEventType(event.type)
-      ? routePresenceEvent(
-          { ...event, type: event.type, data: event.data as PresenceEventData },
-          this.rules.current,
-        )
-      : event.type === 'NotificationResendRequested'
+    const routed =
+      event.type === 'NotificationResendRequested'
         ? [(event.data as NotificationResendRequestedData).notification]
-        : [];
+        : routeLoggedEvent(event, this.rules);
     return routed
       .filter((notification) => this.isOurs(notification.event.clientId, event.position))
       .filter((notification) => !this.settledEarlier.delete(deliveryKey(notification)))

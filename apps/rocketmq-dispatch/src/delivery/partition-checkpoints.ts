@@ -24,12 +24,11 @@ export class PartitionCheckpoints {
     partitions: number,
     owned: ReadonlySet<number>,
   ): Promise<PartitionCheckpoints> {
-    const floor = await store.loadCheckpoint(DISPATCH_CHECKPOINT);
-    const positions = new Map<number, number>();
-    for (const partition of owned) {
-      const own = await store.loadCheckpoint(partitionCheckpoint(partition, partitions));
-      positions.set(partition, Math.max(own, floor));
-    }
+    const [floor, ...own] = await Promise.all([
+      store.loadCheckpoint(DISPATCH_CHECKPOINT),
+      ...[...owned].map((partition) => store.loadCheckpoint(partitionCheckpoint(partition, partitions))),
+    ]);
+    const positions = new Map([...owned].map((partition, i) => [partition, Math.max(own[i]!, floor!)]));
     return new PartitionCheckpoints(partitions, positions);
   }
 

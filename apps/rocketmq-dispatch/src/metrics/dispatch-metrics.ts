@@ -83,6 +83,11 @@ export class DispatchMetrics {
     this.checkpoint = read;
   }
 
+  /** A delivery run stopped: what it left unsettled is forgotten here, as the next run reads it again. */
+  runStopped(): void {
+    this.pending.clear();
+  }
+
   queued(notifications: readonly Notification[]): void {
     // A replay or redrive of an old event is late from when it was asked for, not from the event.
     const now = Date.now();

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { AppConfig } from '#libs/platform';
+import { describeBus, metricsPortOf, type AppConfig } from '#libs/platform';
 
 /**
  * This dispatcher's name on its leases and outcomes: NODE_ID, or else one unique among the processes of a host
@@ -8,8 +8,9 @@ import type { AppConfig } from '#libs/platform';
  */
 export function dispatchNodeId(config: AppConfig): string {
   if (config.nodeId) return config.nodeId;
-  if (config.metricsPort !== undefined) return `${hostname()}:${config.metricsPort + 1}`;
-  const busPort = /^tcp:\/\/[^:/]+:(\d+)$/.exec(config.busUrl)?.[1];
-  if (busPort !== undefined) return `${hostname()}:${Number(busPort) + 2}`;
+  const metricsPort = metricsPortOf(config, 'rocketmq-dispatch');
+  if (metricsPort !== undefined) return `${hostname()}:${metricsPort}`;
+  const bus = describeBus(config.busUrl, 'rocketmq-dispatch');
+  if (bus.startsWith('tcp://')) return `${hostname()}:${new URL(bus).port}`;
   return `${hostname()}:pid-${process.pid}`;
 }

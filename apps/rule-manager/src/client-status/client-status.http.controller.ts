@@ -14,16 +14,11 @@ import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { CLIENT_STATUS_COLLECTIONS } from '#libs/client-status';
 import type { EventStore } from '#libs/event-store';
 import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
-import {
-  CLIENT_ID_SEPARATOR,
-  GROUP_ID_PATTERN,
-  openChannels,
-  parseClientId,
-  type ClientStatus,
-} from '#libs/presence';
+import { CLIENT_ID_SEPARATOR, GROUP_ID_PATTERN, openChannels, type ClientStatus } from '#libs/presence';
 import { RulesError } from '#libs/rules';
 import { Peers } from '../health/peers.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { checkedClientId, countParam } from '../http/query-params.js';
 
 /** Kept by the client status projection (SPEC §6). */
 const CLIENTS = CLIENT_STATUS_COLLECTIONS.clients;
@@ -44,20 +39,6 @@ function representation(clientId: string, document?: StatusDocument) {
       lastEvent: { ...document.lastEvent, time: new Date(document.lastEvent.time).toISOString() },
     }),
   };
-}
-
-function checkedClientId(clientId: unknown, field: string): string {
-  const parsed = typeof clientId === 'string' ? parseClientId(clientId) : undefined;
-  if (!parsed?.ok) {
-    const problem = parsed ? parsed.problem : 'must be a string';
-    throw RulesError.of(
-      'VALIDATION_FAILED',
-      field,
-      'pattern',
-      `${field} ${problem}: <GroupID>@@@<DeviceID>, ≤ 64 characters`,
-    );
-  }
-  return parsed.clientId;
 }
 
 /** Online status per client, computed per channel from the stored presence events (QuerySessionByClientId …). */
@@ -146,16 +127,13 @@ export class ClientStatusHttpController {
   async groupClients(
     @Param('groupId') groupId: string,
     @Query('online') online?: string,
-    @Query('page') page = '1',
-    @Query('pageSize') pageSize = '20',
+    @Query('page') page?: string,
+    @Query('pageSize') pageSize?: string,
   ) {
     if (!GROUP_ID_PATTERN.test(groupId))
       throw RulesError.of('VALIDATION_FAILED', 'groupId', 'pattern', `groupId ${groupId} is not a Group ID`);
-    const [pageNumber, size] = [Number(page), Number(pageSize)];
-    if (!Number.isInteger(pageNumber) || pageNumber < 1)
-      throw RulesError.of('VALIDATION_FAILED', 'page', 'range', 'page must be 1 or more');
-    if (!Number.isInteger(size) || size < 1 || size > 100)
-      throw RulesError.of('VALIDATION_FAILED', 'pageSize', 'range', 'pageSize must be 1 to 100');
+    const pageNumber = countParam(page, 'page', 1, Number.MAX_SAFE_INTEGER);
+    const size = countParam(pageSize, 'pageSize', 20, 100);
     // A client's ID starts with its group's: the group is one range of the collection's key (or of the online one).
     const prefix = `${groupId}${CLIENT_ID_SEPARATOR}`;
     const index = online === 'true' ? ONLINE : CLIENTS;

@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import type { EventStore, RecordedEvent } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
-import { clientStream, parseClientId, refusedConnectStream } from '#libs/presence';
-import { RulesError } from '#libs/rules';
+import { clientStream, refusedConnectStream } from '#libs/presence';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { timeParam } from '../http/query-params.js';
+import { checkedClientId, timeParam } from '../http/query-params.js';
 
 /** The original's device trace actions: connect, close (the TCP connection ended), disconnect. */
 const ACTIONS: Record<string, string> = {
@@ -23,13 +22,11 @@ export class ClientTraceHttpController {
   @Get(':clientId/trace')
   @ApiCall('The client’s connects, disconnects and closes (refused connects too) between from and to', 400)
   async trace(@Param('clientId') clientId: string, @Query('from') from?: string, @Query('to') to?: string) {
-    const parsed = parseClientId(clientId);
-    if (!parsed.ok)
-      throw RulesError.of('VALIDATION_FAILED', 'clientId', 'pattern', `clientId ${parsed.problem}`);
+    const id = checkedClientId(clientId, 'clientId');
     const [since, until] = [timeParam(from, 'from', 0), timeParam(to, 'to', Number.MAX_SAFE_INTEGER)];
     const [connections, refusals] = await Promise.all([
-      this.store.readStream(clientStream(clientId)),
-      this.store.readStream(refusedConnectStream(clientId)),
+      this.store.readStream(clientStream(id)),
+      this.store.readStream(refusedConnectStream(id)),
     ]);
     const entries = [...connections, ...refusals]
       .filter((event) => {

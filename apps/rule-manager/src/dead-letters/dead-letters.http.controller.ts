@@ -21,8 +21,10 @@ import {
   DELIVERY_STATS_COLLECTIONS,
   type DeadLetterDocument,
 } from '../delivery-stats/delivery-stats.projection.js';
+import { countParam } from '../http/query-params.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { requestContext } from '../http/request-context.js';
+import { recordResendRequest } from '../redelivery/record-resend-request.js';
 
 const DEAD_LETTERS = DELIVERY_STATS_COLLECTIONS.deadLetters;
 const MAX_LIMIT = 1_000;
@@ -45,12 +47,10 @@ export class DeadLettersHttpController {
 
   @Get()
   @ApiCall('Dead letters, a rule’s only with ruleId; each with the last error and its redrive, if any', 400)
-  async list(@Query('ruleId') ruleId?: string, @Query('limit') limit = '100') {
+  async list(@Query('ruleId') ruleId?: string, @Query('limit') limit?: string) {
     if (ruleId !== undefined && !RULE_ID_PATTERN.test(ruleId))
       throw RulesError.of('VALIDATION_FAILED', 'ruleId', 'pattern', `ruleId ${ruleId} is not a rule ID`);
-    const size = Number(limit);
-    if (!Number.isInteger(size) || size < 1 || size > MAX_LIMIT)
-      throw RulesError.of('VALIDATION_FAILED', 'limit', 'range', `limit must be 1 to ${MAX_LIMIT}`);
+    const size = countParam(limit, 'limit', 100, MAX_LIMIT);
     // Their IDs start with the rule ID: a rule's dead letters are one range of the key. The IDs are not in time
     // order, so the range is read whole (dead letters are an exception to fix, not a stream).
     const documents = await this.store.readDocuments(
@@ -89,8 +89,6 @@ export class DeadLettersHttpController {
     if (!stored || stored.version !== deadLetter.seq)
       throw new NotFoundException(`the presence event of dead letter ${deadLetterId} is no longer stored`);
     const redriveId = newEventId();
-    const { actor, correlationId } = requestContext(request);
-    const metadata = { actor, correlationId, occurredAt: Date.now() };
     const requested: RedriveRequestedData = {
       redriveId,
       deadLetterId,
@@ -100,13 +98,12 @@ export class DeadLettersHttpController {
     const notification = redriveOf(deadLetter, stored.data as PresenceEventData, redriveId);
     try {
       // One stream per dead letter, created once: a second redrive (two operators at once) conflicts here.
-      await this.store.append(
+      await recordResendRequest(
+        this.store,
         redriveStream(deadLetterId),
-        [
-          { eventId: redriveId, type: 'RedriveRequested', data: requested, metadata },
-          { eventId: newEventId(), type: 'NotificationResendRequested', data: { notification }, metadata },
-        ],
-        'no_stream',
+        { type: 'RedriveRequested', id: redriveId, data: requested },
+        [notification],
+        requestContext(request),
       );
     } catch (error) {
       if (error instanceof WrongExpectedVersionError)

@@ -10,13 +10,13 @@ import {
   emptyDeliveryCounters,
   evolveDeliveryCounters,
   REDELIVERY_STREAM_PREFIX,
-  routePresenceEvent,
+  routeLoggedEvent,
   type DeliveryCounters,
   type DeliveryFact,
   type NotificationDeadLetteredData,
   type RedriveRequestedData,
 } from '#libs/notifications';
-import { CLIENT_STREAM_PREFIX, isPresenceEventType, type PresenceEventData } from '#libs/presence';
+import { CLIENT_STREAM_PREFIX, isPresenceEventType } from '#libs/presence';
 import { ControlPlaneAtPosition, controlPlaneStream } from '#libs/rules';
 
 export const DELIVERY_STATS_PROJECTION = 'delivery.stats';
@@ -101,14 +101,10 @@ export class DeliveryStatsProjection implements SteppedProjection {
     const deadLetters = new Map<string, DeadLetterDocument>();
     const redrives: { deadLetterId: string; redrive: NonNullable<DeadLetterDocument['redrive']> }[] = [];
     for (const event of events) {
-      rules.apply(event);
       const at = event.metadata.occurredAt;
-      if (isPresenceEventType(event.type)) {
-        const data = event.data as PresenceEventData;
-        for (const { ruleId } of routePresenceEvent({ ...event, type: event.type, data }, rules.current))
-          facts.push({ ruleId, fact: { type: 'NotificationMatched', at } });
-        continue;
-      }
+      for (const { ruleId } of routeLoggedEvent(event, rules))
+        facts.push({ ruleId, fact: { type: 'NotificationMatched', at } });
+      if (isPresenceEventType(event.type)) continue;
       const fact = { type: event.type, data: event.data, at } as DeliveryFact;
       switch (fact.type) {
         case 'NotificationDeadLettered': {

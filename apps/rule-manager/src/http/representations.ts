@@ -1,6 +1,6 @@
 import type { Group, RocketmqInstance, Rule } from '#libs/rules';
 
-const iso = (epochMs: number) => new Date(epochMs).toISOString();
+export const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 export function ruleRepresentation(rule: Rule) {
   return {

@@ -4,6 +4,7 @@ import { RulesError, type Rule } from '#libs/rules';
 import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { countParam } from '../http/query-params.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { listOf, RULE } from '../http/api-schemas.js';
 
@@ -17,21 +18,10 @@ interface ListRulesQuery {
 
 /** `page` from 1, `pageSize` 1–100 (default 20), as the original console pages its rule list. */
 function paging(query: ListRulesQuery): { page: number; pageSize: number } {
-  const number = (name: 'page' | 'pageSize', fallback: number, max: number) => {
-    const text = query[name];
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || value < 1 || value > max) {
-      throw RulesError.of(
-        'VALIDATION_FAILED',
-        name,
-        'range',
-        `${name} must be a whole number from 1 to ${max}`,
-      );
-    }
-    return value;
+  return {
+    page: countParam(query.page, 'page', 1, Number.MAX_SAFE_INTEGER),
+    pageSize: countParam(query.pageSize, 'pageSize', 20, 100),
   };
-  return { page: number('page', 1, Number.MAX_SAFE_INTEGER), pageSize: number('pageSize', 20, 100) };
 }
 
 @ApiResource('rules')

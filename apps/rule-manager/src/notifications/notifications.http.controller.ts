@@ -5,7 +5,7 @@ import { deliveryStream, notificationLog, type RecordedOutcome } from '#libs/not
 import { EVENT_STORE } from '#libs/platform';
 import { RULE_ID_PATTERN, RulesError } from '#libs/rules';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { timeParam } from '../http/query-params.js';
+import { countParam, timeParam } from '../http/query-params.js';
 
 const MAX_LIMIT = 1_000;
 
@@ -47,7 +47,7 @@ export class NotificationsHttpController {
     @Query('clientId') clientId?: string,
     @Query('from') from?: string,
     @Query('to') to?: string,
-    @Query('limit') limit = '100',
+    @Query('limit') limit?: string,
   ) {
     if (ruleId === undefined || !RULE_ID_PATTERN.test(ruleId))
       throw RulesError.of(
@@ -57,9 +57,7 @@ export class NotificationsHttpController {
         'ruleId is required: the rule whose notifications to list',
       );
     const [since, until] = [timeParam(from, 'from', 0), timeParam(to, 'to', Number.MAX_SAFE_INTEGER)];
-    const size = Number(limit);
-    if (!Number.isInteger(size) || size < 1 || size > MAX_LIMIT)
-      throw RulesError.of('VALIDATION_FAILED', 'limit', 'range', `limit must be 1 to ${MAX_LIMIT}`);
+    const size = countParam(limit, 'limit', 100, MAX_LIMIT);
     const stored = await this.store.readStream(deliveryStream(ruleId));
     const outcomes = stored.map(
       (event) =>

@@ -1,11 +1,16 @@
 import type { EventStore } from '#libs/event-store';
 import {
   isSelectedForReplay,
-  routePresenceEvent,
+  routeLoggedEvent,
   type Notification,
   type ReplaySelection,
 } from '#libs/notifications';
-import { CLIENT_STREAM_PREFIX, isPresenceEventType, type PresenceEventData } from '#libs/presence';
+import {
+  CLIENT_STREAM_PREFIX,
+  clientStream,
+  isPresenceEventType,
+  type PresenceEventData,
+} from '#libs/presence';
 import { ControlPlaneAtPosition, controlPlaneStream } from '#libs/rules';
 
 /**
@@ -40,17 +45,24 @@ export async function selectForReplay(
   const selected: Notification[] = [];
   for (let after = start; after < head;) {
     const events = await store.readAll(after, {
-      filter: { streamPrefixes: [controlStream, CLIENT_STREAM_PREFIX] },
+      // One client's replay reads its stream alone (a prefix: isSelectedForReplay drops `…-10` for `…-1`).
+      filter: {
+        streamPrefixes: [
+          controlStream,
+          selection.clientId ? clientStream(selection.clientId) : CLIENT_STREAM_PREFIX,
+        ],
+      },
       limit: READ_BATCH,
       toPosition: head,
     });
     if (events.length === 0) break;
     for (const event of events) {
-      rules.apply(event);
-      if (!isPresenceEventType(event.type)) continue;
-      const data = event.data as PresenceEventData;
-      if (data.time > selection.to + DISORDER_MS) return selected;
-      for (const notification of routePresenceEvent({ ...event, type: event.type, data }, rules.current)) {
+      if (
+        isPresenceEventType(event.type) &&
+        (event.data as PresenceEventData).time > selection.to + DISORDER_MS
+      )
+        return selected;
+      for (const notification of routeLoggedEvent(event, rules)) {
         if (!isSelectedForReplay(notification, selection)) continue;
         if (selected.length === max) throw new ReplayTooLargeError(max);
         selected.push(notification);

@@ -13,12 +13,14 @@ import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { newEventId, type EventStore } from '#libs/event-store';
 import { replayOf, replayStream, type ReplayRequestedData } from '#libs/notifications';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
-import { parseClientId, type StatusEventType } from '#libs/presence';
+import type { StatusEventType } from '#libs/presence';
 import { existingRule, RulesError, TOPIC_PATTERN } from '#libs/rules';
 import type { AuthenticatedRequest } from '../access/api-token.guard.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { timeParam } from '../http/query-params.js';
+import { checkedClientId, timeParam } from '../http/query-params.js';
+import { iso } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
+import { recordResendRequest } from '../redelivery/record-resend-request.js';
 import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 import { ReplayTooLargeError, selectForReplay } from './replay-scan.js';
 
@@ -97,8 +99,6 @@ export class ReplayHttpController {
     }
     const replayId = newEventId();
     const topic = selection.topic ?? rule.target.topic;
-    const { actor, correlationId } = requestContext(request);
-    const metadata = { actor, correlationId, occurredAt: Date.now() };
     const requested: ReplayRequestedData = {
       replayId,
       ruleId,
@@ -110,21 +110,16 @@ export class ReplayHttpController {
       rocketmqInstanceId: rule.target.instanceId,
       notifications: notifications.length,
     };
-    await this.store.append(
+    // A replay to the rule's topic goes where each notification went; `topic` sends them all there.
+    const replays = notifications.map((notification) =>
+      replayOf(notification, replayId, selection.topic ?? notification.target.topic),
+    );
+    await recordResendRequest(
+      this.store,
       replayStream(replayId),
-      [
-        { eventId: replayId, type: 'ReplayRequested', data: requested, metadata },
-        ...notifications.map((notification) => ({
-          eventId: newEventId(),
-          type: 'NotificationResendRequested',
-          // A replay to the rule's topic goes where each notification went; `topic` sends them all there.
-          data: {
-            notification: replayOf(notification, replayId, selection.topic ?? notification.target.topic),
-          },
-          metadata,
-        })),
-      ],
-      'no_stream',
+      { type: 'ReplayRequested', id: replayId, data: requested },
+      replays,
+      requestContext(request),
     );
     return {
       replayId,
@@ -137,8 +132,6 @@ export class ReplayHttpController {
   }
 }
 
-const iso = (time: number) => new Date(time).toISOString();
-
 function checkedBody(body: ReplayBody) {
   const time = (value: unknown, field: string) => {
     if (typeof value !== 'string' && typeof value !== 'number')
@@ -148,8 +141,6 @@ function checkedBody(body: ReplayBody) {
   const [from, to] = [time(body.from, 'from'), time(body.to, 'to')];
   if (from > to) throw invalid('to', 'after-from', 'to must not be before from');
   const { clientId, eventType, topic } = body;
-  if (clientId !== undefined && !(typeof clientId === 'string' && parseClientId(clientId).ok))
-    throw invalid('clientId', 'pattern', 'clientId must be <GroupID>@@@<DeviceID>, ≤ 64 characters');
   if (eventType !== undefined && !EVENT_TYPES.includes(eventType as StatusEventType))
     throw invalid('eventType', 'enum', `eventType must be one of ${EVENT_TYPES.join(', ')}`);
   if (topic !== undefined && !(typeof topic === 'string' && TOPIC_PATTERN.test(topic)))
@@ -161,7 +152,7 @@ function checkedBody(body: ReplayBody) {
   return {
     from,
     to,
-    ...(clientId !== undefined && { clientId: clientId as string }),
+    ...(clientId !== undefined && { clientId: checkedClientId(clientId, 'clientId') }),
     ...(eventType !== undefined && { eventType: eventType as StatusEventType }),
     ...(topic !== undefined && { topic: topic as string }),
   };

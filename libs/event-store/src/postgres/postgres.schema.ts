@@ -64,5 +64,7 @@ function tablesDdl({ events, streams, checkpoints, documents, leases }: Postgres
       name TEXT COLLATE "C" PRIMARY KEY,
       owner TEXT NOT NULL,
       expires_at BIGINT NOT NULL
-    );`;
+    );
+    -- A store made before documents were read by ID prefix keeps the database's collation: byte order it is.
+    ALTER TABLE ${documents} ALTER COLUMN id TYPE TEXT COLLATE "C";`;
 }
