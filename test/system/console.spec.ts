@@ -264,6 +264,32 @@ describe('the ops console', () => {
     await viewer.close();
   });
 
+  it('never lets a page that loads slowly cover the page the operator moved on to', async () => {
+    const hurried = await open({ width: 1280, height: 800 });
+    await signIn(hurried, E2E_ADMIN_SECRET);
+    await hurried.getByRole('link', { name: 'Clients' }).click();
+    await hurried.getByRole('heading', { name: 'Clients', exact: true }).waitFor();
+    // The Rules page's instance list answers late (the network is slowed, the API is real); the operator goes to
+    // Groups meanwhile.
+    let answered!: () => void;
+    const lateAnswer = new Promise<void>((resolve) => (answered = resolve));
+    await hurried.route(
+      (url) => url.pathname === '/api/v1/rocketmq-instances',
+      async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await route.continue();
+        answered();
+      },
+    );
+    await hurried.getByRole('link', { name: 'Rules', exact: true }).click();
+    await hurried.getByRole('link', { name: 'Groups' }).click();
+    await hurried.getByRole('cell', { name: GROUP, exact: true }).waitFor();
+    await lateAnswer;
+    await hurried.waitForTimeout(200); // the late page's rendering, were it to happen
+    await expect(hurried.getByRole('heading', { level: 1 }).allTextContents()).resolves.toEqual(['Groups']);
+    await hurried.close();
+  });
+
   it('stays readable at a phone width', async () => {
     const phone = await open({ width: 375, height: 740 });
     await signIn(phone, E2E_ADMIN_SECRET);

@@ -23,21 +23,25 @@ const ROUTES = [
   [/^#\/delivery(?:\/([^/]+))?$/, deliveryPage, 'Delivery'],
 ];
 
+const stayPut = () => undefined;
 let session; // { name, role } of the signed-in token
-let leave = () => undefined;
+let leave = stayPut;
+let navigation = 0; // which route() is the current one
 
 async function route() {
+  const mine = ++navigation;
   leave();
-  leave = () => undefined;
+  leave = stayPut;
   clearFlash();
   const main = document.getElementById('main');
   if (!session && token.get()) session = await api('GET', '/session').catch(() => undefined);
+  if (mine !== navigation) return;
   if (!session) {
     showSignedIn(undefined);
     signInPage(main, (signedIn) => {
       session = signedIn;
-      location.hash = '#/rules';
-      void route();
+      if (location.hash === '#/rules') void route();
+      else location.hash = '#/rules'; // hashchange routes
     });
     return;
   }
@@ -53,8 +57,13 @@ async function route() {
     .map((part) => part && decodeURIComponent(part));
   document.title = `${title} · mqtt-status-relay`;
   markCurrent();
-  main.replaceChildren();
-  leave = (await page(main, session, ...params)) ?? leave;
+  // Each visit renders into its own view: a page still loading when the operator moves on writes into a
+  // detached view, never over the page that replaced it, and its polling is stopped as soon as it returns.
+  const view = h('div', { class: 'view' });
+  main.replaceChildren(view);
+  const stop = (await page(view, session, ...params)) ?? stayPut;
+  if (mine === navigation) leave = stop;
+  else stop();
 }
 
 function showSignedIn(who) {
