@@ -17,10 +17,16 @@ const WINDOW = Number(process.argv[3] ?? 500);
 const ROUNDS = Number(process.argv[4] ?? 3);
 const EVENTS_PER_ROUND = CLIENTS * 2.5; // connect + tcpclean each, and a disconnect for half (raw-load's closeAll)
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+/** CPU time (user + system, every thread) the process has used, in ms; /proc counts in ticks of 10 ms. */
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function measure(name, child, mqttPort, round) {
   const baseline = child ? rssMb(child.pid) : 0;
+  const cpuBefore = child ? cpuMs(child.pid) : 0;
   const run = await connectAll({
     port: mqttPort,
     count: CLIENTS,
@@ -28,11 +34,14 @@ async function measure(name, child, mqttPort, round) {
     clientId: (i) => `GID_bench@@@dev-${i}`,
   });
   const perClientKb = child ? ((rssMb(child.pid) - baseline) * 1024) / CLIENTS : NaN;
+  // What one connect costs the broker, whoever else shares the cores (the load generator does).
+  const cpuPerConnect = child ? ((cpuMs(child.pid) - cpuBefore) * 1000) / CLIENTS : NaN;
   closeAll(run.sockets);
   const rate = CLIENTS / run.seconds;
   console.log(
     `${name.padEnd(16)} ${rate.toFixed(0).padStart(6)} connects/s  CONNACK p50 ${percentile(run.latencies, 50).toFixed(1)} ms ` +
       `p99 ${percentile(run.latencies, 99).toFixed(1)} ms` +
+      (child ? `  CPU ${cpuPerConnect.toFixed(0)} µs/connect` : '') +
       // Later rounds reuse freed memory: only the first says what a connected client costs.
       (round === 1 && child
         ? `  memory ${perClientKb.toFixed(1)} KB/client, ${((perClientKb * 10_000) / 1024).toFixed(0)} MB per 10,000 ` +

@@ -24,7 +24,9 @@ const APP = 'presence-ingest';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const store = await openAppEventStore(config);
+  // On SQLite, batches are written and fsynced on a worker thread: the broker's event loop never waits on the
+  // disk during a connect storm (PostgreSQL appends are already asynchronous).
+  const store = await openAppEventStore(config, { appendThread: {} });
   const bus = describeBus(config.busUrl, APP);
   const app = await createBusApp(APP, PresenceIngestModule.create(config, store), config);
   await app.get(ControlPlaneView).start();

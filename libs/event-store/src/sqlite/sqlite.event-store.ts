@@ -14,15 +14,25 @@ import type {
   DocumentQuery,
   StreamAppend,
 } from '../event-store.port.js';
+import { SqliteAppendWorker } from './sqlite.append-worker.js';
 import { SqliteDocuments } from './sqlite.documents.js';
 import { SqliteLeases } from './sqlite.leases.js';
 import * as sql from './sqlite.operations.js';
 import { openSqliteDatabase } from './sqlite.schema.js';
 import { prepareStatements, type SqliteStatements } from './sqlite.statements.js';
 
+const MEMORY = ':memory:';
+
 export interface SqliteEventStoreOptions {
   /** How often `onAppended` looks for events appended by other processes (default 25 ms). */
   pollIntervalMs?: number;
+  /**
+   * Appends (their writes and fsync) run on a worker thread with its own connection, so this process's event loop
+   * never waits on the disk; everything else stays on the main connection. For a process that mostly appends and
+   * must stay responsive meanwhile (presence-ingest); not for `:memory:`, which one connection alone can see.
+   * `script`: the compiled thread module, when running from the TypeScript sources (tests).
+   */
+  appendThread?: { script?: URL };
 }
 
 /**
@@ -35,6 +45,7 @@ export class SqliteEventStore implements EventStore {
   private readonly listeners: AppendListeners;
   private readonly documents: SqliteDocuments;
   private readonly leases: SqliteLeases;
+  private readonly appendWorker: SqliteAppendWorker | undefined;
 
   private constructor(
     path: string,
@@ -43,6 +54,10 @@ export class SqliteEventStore implements EventStore {
     options: SqliteEventStoreOptions,
   ) {
     this.description = `sqlite:${path}`;
+    if (options.appendThread) {
+      if (path === MEMORY) throw new Error('a :memory: SQLite store cannot append from another thread');
+      this.appendWorker = new SqliteAppendWorker(path, options.appendThread.script);
+    }
     this.documents = new SqliteDocuments(db);
     this.leases = new SqliteLeases(db);
     this.listeners = new AppendListeners({
@@ -53,7 +68,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Opens the store at `path` (`:memory:` for a private in-memory store), creating file and schema if needed. */
   static async open(path: string, options: SqliteEventStoreOptions = {}): Promise<SqliteEventStore> {
-    const fullPath = path === ':memory:' ? path : resolve(path);
+    const fullPath = path === MEMORY ? path : resolve(path);
     const db = openSqliteDatabase(fullPath);
     return new SqliteEventStore(fullPath, db, prepareStatements(db), options);
   }
@@ -64,7 +79,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
-    const results = sql.appendEvents(this.statements, appends);
+    const results = this.appendWorker
+      ? await this.appendWorker.append(appends)
+      : sql.appendEvents(this.statements, appends);
     if (appends.some((append) => append.events.length > 0)) {
       // Wake this process's subscribers now rather than at the next poll; passing the head keeps the poll
       // from waking them a second time for the same events.
@@ -140,6 +157,7 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.listeners.close();
+    await this.appendWorker?.close();
     if (this.db.open) this.db.close();
   }
 }
