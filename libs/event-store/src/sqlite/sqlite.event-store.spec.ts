@@ -1,16 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { EventStore } from '../event-store.port.js';
 import { describeEventStoreContract } from '../event-store.contract.js';
+import { builtAppendThread } from '../testing/built-append-thread.js';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite.event-store.js';
-
-/** The append thread runs compiled code: the build's (`npm test` builds before jest runs). */
-const BUILT_APPEND_THREAD = new URL(
-  '../../../../dist/libs/event-store/src/sqlite/sqlite.append-thread.js',
-  import.meta.url,
-);
 
 function sqliteStores(options: SqliteEventStoreOptions = {}) {
   return async () => {
@@ -34,10 +28,7 @@ function sqliteStores(options: SqliteEventStoreOptions = {}) {
 
 describeEventStoreContract('SQLite', sqliteStores());
 
-if (!existsSync(fileURLToPath(BUILT_APPEND_THREAD))) {
-  throw new Error(`${fileURLToPath(BUILT_APPEND_THREAD)} is missing: run npm run build before these tests`);
-}
 describeEventStoreContract(
   'SQLite, appending on a worker thread',
-  sqliteStores({ appendThread: { script: BUILT_APPEND_THREAD } }),
+  sqliteStores({ appendThread: { script: builtAppendThread() } }),
 );
