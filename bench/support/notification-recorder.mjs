@@ -1,7 +1,7 @@
 // A SimpleConsumer that records every notification of a topic in arrival order, for as long as it runs, through
 // RocketMQ restarts: a failed receive or ack is retried (an unacked message comes back after its invisible time).
-import { EventEmitter } from 'node:events';
 import { SimpleConsumer } from 'rocketmq-client-nodejs';
+import { shutdownClient } from '../../scripts/rocketmq/index.mjs';
 
 // The client's default logger writes to ~/logs/rocketmq and reports every expected reconnect as an error.
 const silent = { info() {}, debug() {}, warn() {}, error() {} };
@@ -63,25 +63,7 @@ export async function startRecorder({ endpoints, topic, consumerGroup, log = () 
     async stop() {
       running = false;
       await Promise.race([loop, sleep(20_000)]);
-      await shutdown(consumer);
+      await shutdownClient(consumer);
     },
   };
-}
-
-/** As test/support/rocketmq.ts shutdownClient: retry, then release the client's channels by force. */
-async function shutdown(client) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.shutdown();
-      break;
-    } catch {
-      if (attempt >= 5) {
-        client.createTelemetryStream = () => Object.assign(new EventEmitter(), { write() {}, end() {} });
-        client.rpcClientManager?.close();
-        break;
-      }
-      await sleep(1_000);
-    }
-  }
-  await sleep(300);
 }

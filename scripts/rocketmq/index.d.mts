@@ -99,3 +99,6 @@ export function serveControl(
   handle: RocketMQHandle,
   options?: { urlFile?: string },
 ): Promise<{ url: string; close(): Promise<void> }>;
+
+/** Shuts a rocketmq-client-nodejs client down for good: retries, then releases its channels by force. */
+export function shutdownClient(client: { shutdown(): Promise<void> }): Promise<void>;

@@ -22,3 +22,4 @@ export {
 export { isPortOpen } from './process.mjs';
 export { startRocketMQ } from './server.mjs';
 export { serveControl } from './control.mjs';
+export { shutdownClient } from './client-shutdown.mjs';

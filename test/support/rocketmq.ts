@@ -1,6 +1,4 @@
 // Helpers for tests that talk to the real RocketMQ started by the global setup (test/support/global-setup.ts).
-import { EventEmitter } from 'node:events';
-
 import { SimpleConsumer } from 'rocketmq-client-nodejs';
 import type { BaseClient, FilterExpression, ILogger, MessageView } from 'rocketmq-client-nodejs';
 import { RocketmqProducers } from '#libs/rocketmq';
@@ -10,8 +8,11 @@ import {
   createConsumerGroup as createConsumerGroupWithAdmin,
   createTopic as createTopicWithAdmin,
   createTopics as createTopicsWithAdmin,
+  shutdownClient,
   type TopicType,
 } from '../../scripts/rocketmq/index.mjs';
+
+export { shutdownClient };
 
 /** host:port of the proxy's gRPC endpoint, for `endpoints` of every client. */
 export function rocketmqEndpoint(): string {
@@ -149,42 +150,6 @@ export async function collectMessages(topic: string, options: CollectOptions): P
     await shutdownClient(consumer);
   }
   return received;
-}
-
-/**
- * Shuts a client down for good, then waits 300 ms: a proxy that cancels the telemetry stream right after
- * shutdown() crashes the process with an unhandled 'error' event (tech-notes §2.6).
- *
- * rocketmq-client-nodejs 1.0.8 aborts shutdown() when NotifyClientTermination fails (proxy down, or its gRPC
- * channel still in reconnect backoff) and then leaks its telemetry streams and channels, which keep jest alive.
- * So: retry for a few seconds, then release the leftovers by force.
- */
-export async function shutdownClient(client: Pick<BaseClient, 'shutdown'>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.shutdown();
-      break;
-    } catch {
-      if (attempt >= 5) {
-        forceRelease(client);
-        break;
-      }
-      await sleep(1_000);
-    }
-  }
-  await sleep(300);
-}
-
-/** Closes the client's gRPC channels and stops its telemetry stream from being renewed (every 1 s otherwise). */
-function forceRelease(client: object): void {
-  const internals = client as { createTelemetryStream?: () => unknown; rpcClientManager?: { close(): void } };
-  // A stream that never errors or ends, so TelemetrySession stops renewing.
-  internals.createTelemetryStream = () => Object.assign(new EventEmitter(), { write() {}, end() {} });
-  internals.rpcClientManager?.close();
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function toReceivedMessage(message: MessageView): ReceivedMessage {

@@ -1,10 +1,10 @@
 import {
+  isPresenceEventType,
   parseClientId,
   statusEventType,
   type PresenceEventData,
   type PresenceEventType,
 } from '#libs/presence';
-import { isPresenceEventType } from '#libs/presence';
 import {
   ruleForGroup,
   type ControlPlaneAtPosition,

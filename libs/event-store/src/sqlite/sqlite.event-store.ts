@@ -18,10 +18,8 @@ import { SqliteAppendWorker } from './sqlite.append-worker.js';
 import { SqliteDocuments } from './sqlite.documents.js';
 import { SqliteLeases } from './sqlite.leases.js';
 import * as sql from './sqlite.operations.js';
-import { openSqliteDatabase } from './sqlite.schema.js';
+import { MEMORY, openSqliteDatabase } from './sqlite.schema.js';
 import { prepareStatements, type SqliteStatements } from './sqlite.statements.js';
-
-const MEMORY = ':memory:';
 
 export interface SqliteEventStoreOptions {
   /** How often `onAppended` looks for events appended by other processes (default 25 ms). */

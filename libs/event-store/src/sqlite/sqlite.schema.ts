@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-const MEMORY = ':memory:';
+export const MEMORY = ':memory:';
 
 /*
  * `streams` holds each stream's current version, so the optimistic check and version assignment for
