@@ -16,6 +16,7 @@ import { ClientStatusHttpController } from './client-status/client-status.http.c
 import { ClientTraceHttpController } from './client-status/client-trace.http.controller.js';
 import { DeviceCredentialsHttpController } from './device-credentials/device-credentials.http.controller.js';
 import { AccessKeysHttpController } from './access-keys/access-keys.http.controller.js';
+import { TopicPermissionsHttpController } from './topic-permissions/topic-permissions.http.controller.js';
 import { ChangeRuleStatusHttpController } from './change-rule-status/change-rule-status.http.controller.js';
 import { DeleteRuleHttpController } from './delete-rule/delete-rule.http.controller.js';
 import { EditRuleHttpController } from './edit-rule/edit-rule.http.controller.js';
@@ -61,6 +62,7 @@ export class RuleManagerModule {
         HealthHttpController,
         ClientStatusHttpController,
         DeviceCredentialsHttpController,
+        TopicPermissionsHttpController,
         AccessKeysHttpController,
         ClientTraceHttpController,
         SessionHttpController,

@@ -38,7 +38,7 @@ it('documents every served route, with examples, at /api/docs', async () => {
     )
     .sort();
   expect(documented).toEqual(servedRoutes());
-  expect(documented).toHaveLength(37); // 36 API routes and /health
+  expect(documented).toHaveLength(43); // 42 API routes and /health
   expect(
     document.paths['/api/v1/rules']!['post'].requestBody.content['application/json'].schema.example,
   ).toMatchObject({

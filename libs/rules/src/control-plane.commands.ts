@@ -37,6 +37,16 @@ export type RemoveDeviceCredentials = {
   data: { scope: 'group' | 'device'; id: string };
 };
 
+/** `input` is the body: `{"publish": [filters], "subscribe": [filters]}`, replacing any lists set before. */
+export type SetTopicPermissions = {
+  type: 'SetTopicPermissions';
+  data: { scope: 'group' | 'device'; id: string; input: unknown };
+};
+export type RemoveTopicPermissions = {
+  type: 'RemoveTopicPermissions';
+  data: { scope: 'group' | 'device'; id: string };
+};
+
 /** The app generates the key's ID and secret and encrypts the secret; the domain keeps the ciphertext. */
 export type CreateAccessKey = {
   type: 'CreateAccessKey';
@@ -68,6 +78,8 @@ export type ControlPlaneCommand =
   | DeleteRocketmqInstance
   | SetDeviceCredentials
   | RemoveDeviceCredentials
+  | SetTopicPermissions
+  | RemoveTopicPermissions
   | CreateAccessKey
   | DeleteAccessKey
   | CreateRule

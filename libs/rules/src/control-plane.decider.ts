@@ -11,6 +11,7 @@ import {
   updateRocketmqInstance,
 } from './rocketmq-instance.decider.js';
 import { deleteRule, disableRule, enableRule, updateRule } from './rule-lifecycle.decider.js';
+import { removeTopicPermissions, setTopicPermissions } from './topic-permissions.decider.js';
 
 /** decide(command, state) → events, or a thrown RulesError. Pure: no clock, no I/O. */
 export function decideControlPlane(
@@ -35,6 +36,10 @@ export function decideControlPlane(
       return setDeviceCredentials(command, state);
     case 'RemoveDeviceCredentials':
       return removeDeviceCredentials(command, state);
+    case 'SetTopicPermissions':
+      return setTopicPermissions(command, state);
+    case 'RemoveTopicPermissions':
+      return removeTopicPermissions(command, state);
     case 'CreateAccessKey':
       return createAccessKey(command, state);
     case 'DeleteAccessKey':

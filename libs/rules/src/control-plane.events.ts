@@ -68,6 +68,24 @@ export type DeviceCredentialsRemoved = {
   type: 'DeviceCredentialsRemoved';
   data: { scope: CredentialScope; id: string };
 };
+/**
+ * Which topics a whole group, or one device (whose own list wins), may publish to and subscribe to: MQTT topic
+ * filters, with `${clientid}`, `${groupid}` and `${deviceid}` standing for the requester's. Absent = the default.
+ */
+export interface TopicPermissionsData {
+  [key: string]: unknown;
+  scope: CredentialScope;
+  /** The group ID or the client ID. */
+  id: string;
+  publish: string[];
+  subscribe: string[];
+}
+
+export type TopicPermissionsSet = { type: 'TopicPermissionsSet'; data: TopicPermissionsData };
+export type TopicPermissionsRemoved = {
+  type: 'TopicPermissionsRemoved';
+  data: { scope: CredentialScope; id: string };
+};
 /** An access key for the original product's signature mode; its secret only as ciphertext. */
 export interface AccessKeyData {
   [key: string]: unknown;
@@ -94,6 +112,8 @@ export type ControlPlaneEvent =
   | RocketmqInstanceDeleted
   | DeviceCredentialsSet
   | DeviceCredentialsRemoved
+  | TopicPermissionsSet
+  | TopicPermissionsRemoved
   | AccessKeyCreated
   | AccessKeyDeleted
   | RuleCreated
@@ -112,6 +132,8 @@ const TYPES: Record<ControlPlaneEventType, true> = {
   RocketmqInstanceDeleted: true,
   DeviceCredentialsSet: true,
   DeviceCredentialsRemoved: true,
+  TopicPermissionsSet: true,
+  TopicPermissionsRemoved: true,
   AccessKeyCreated: true,
   AccessKeyDeleted: true,
   RuleCreated: true,

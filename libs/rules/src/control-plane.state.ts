@@ -8,6 +8,7 @@ import type {
   RocketmqInstanceData,
   RuleDefinition,
   RuleStatus,
+  TopicPermissionsData,
 } from './control-plane.events.js';
 
 /** Where an event sits in the control plane stream and when it happened; evolve needs both. */
@@ -40,6 +41,8 @@ export interface ControlPlaneState {
   rules: Record<string, Rule>;
   /** Keyed by `credentialsKey(scope, id)`. */
   credentials: Record<string, DeviceCredentialsData>;
+  /** Keyed by `credentialsKey(scope, id)`, like the credentials. */
+  topicPermissions: Record<string, TopicPermissionsData>;
   accessKeys: Record<string, AccessKey>;
 }
 
@@ -55,8 +58,23 @@ export const initialControlPlaneState = (): ControlPlaneState => ({
   rocketmqInstances: {},
   rules: {},
   credentials: {},
+  topicPermissions: {},
   accessKeys: {},
 });
+
+/** Without the entries of this group and of its devices. */
+function withoutGroup<T extends { scope: CredentialScope; id: string }>(
+  entries: Record<string, T>,
+  groupId: string,
+): Record<string, T> {
+  const prefix = `${groupId}${CLIENT_ID_SEPARATOR}`;
+  return Object.fromEntries(
+    Object.entries(entries).filter(
+      ([, e]) =>
+        !(e.scope === 'group' && e.id === groupId) && !(e.scope === 'device' && e.id.startsWith(prefix)),
+    ),
+  );
+}
 
 export function evolveControlPlane(
   state: ControlPlaneState,
@@ -79,17 +97,11 @@ export function evolveControlPlane(
       };
     }
     case 'GroupDeleted': {
-      // A deleted group's credentials go with it (its devices' own credentials too).
+      // A deleted group's credentials and topic permissions go with it (its devices' own too).
       const { [event.data.groupId]: _deleted, ...groups } = state.groups;
-      const prefix = `${event.data.groupId}${CLIENT_ID_SEPARATOR}`;
-      const credentials = Object.fromEntries(
-        Object.entries(state.credentials).filter(
-          ([, c]) =>
-            !(c.scope === 'group' && c.id === event.data.groupId) &&
-            !(c.scope === 'device' && c.id.startsWith(prefix)),
-        ),
-      );
-      return { ...next, groups, credentials };
+      const credentials = withoutGroup(state.credentials, event.data.groupId);
+      const topicPermissions = withoutGroup(state.topicPermissions, event.data.groupId);
+      return { ...next, groups, credentials, topicPermissions };
     }
     case 'RocketmqInstanceUpdated': {
       const instance = state.rocketmqInstances[event.data.instanceId];
@@ -110,6 +122,19 @@ export function evolveControlPlane(
       const { [credentialsKey(event.data.scope, event.data.id)]: _removed, ...credentials } =
         state.credentials;
       return { ...next, credentials };
+    }
+    case 'TopicPermissionsSet':
+      return {
+        ...next,
+        topicPermissions: {
+          ...state.topicPermissions,
+          [credentialsKey(event.data.scope, event.data.id)]: event.data,
+        },
+      };
+    case 'TopicPermissionsRemoved': {
+      const { [credentialsKey(event.data.scope, event.data.id)]: _removed, ...topicPermissions } =
+        state.topicPermissions;
+      return { ...next, topicPermissions };
     }
     case 'AccessKeyCreated':
       return {

@@ -10,7 +10,7 @@ const USERNAME_PATTERN = /^[\x21-\x7e]{1,64}$/;
 const MIN_PASSWORD_LENGTH = 8;
 
 /** The group (scope group) or the device's group (scope device) must be registered. */
-function checkTarget(scope: 'group' | 'device', id: string, state: ControlPlaneState): void {
+export function checkTarget(scope: 'group' | 'device', id: string, state: ControlPlaneState): void {
   if (scope === 'group') {
     existingGroup(state, id);
     return;

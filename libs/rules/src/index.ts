@@ -11,3 +11,6 @@ export * from './rules.errors.js';
 export type { Violation } from './validation.js';
 export * from './rule-history.js';
 export * from './control-plane-at-position.js';
+export { existingTopicPermissions, MAX_TOPIC_FILTERS } from './topic-permissions.decider.js';
+export * from './topic-permissions.js';
+export { TOPIC_FILTER_MAX_LENGTH } from './topic-filter.js';

@@ -20,6 +20,7 @@ export type RulesErrorCode =
   | 'ROCKETMQ_INSTANCE_IN_USE'
   | 'RULE_VERSION_MISMATCH'
   | 'CREDENTIALS_NOT_FOUND'
+  | 'TOPIC_PERMISSIONS_NOT_FOUND'
   | 'ACCESS_KEY_NOT_FOUND';
 
 /** A refused command. Nothing was written. `violations` name each field and the rule it broke. */

@@ -10,6 +10,7 @@ import {
   type AccessKey,
   type ControlPlaneState,
   type DeviceCredentialsData,
+  type TopicPermissionsData,
 } from '#libs/rules';
 
 /**
@@ -49,6 +50,14 @@ export class ControlPlaneView implements OnModuleDestroy {
     return (
       this.state.credentials[credentialsKey('device', clientId)] ??
       this.state.credentials[credentialsKey('group', groupId)]
+    );
+  }
+
+  /** The device's own topic permissions win over its group's; undefined: the default applies. */
+  topicPermissionsFor(clientId: string, groupId: string): TopicPermissionsData | undefined {
+    return (
+      this.state.topicPermissions[credentialsKey('device', clientId)] ??
+      this.state.topicPermissions[credentialsKey('group', groupId)]
     );
   }
 

@@ -21,6 +21,8 @@ const COMMAND_TYPES = new Set<ControlPlaneCommand['type']>([
   'RegisterRocketmqInstance',
   'UpdateRocketmqInstance',
   'DeleteRocketmqInstance',
+  'SetTopicPermissions',
+  'RemoveTopicPermissions',
   'CreateRule',
   'UpdateRule',
   'EnableRule',

@@ -1,7 +1,7 @@
 import type { JsonObject, ProjectionChanges, StoredDocument } from '#libs/event-store';
 import { initialControlPlaneState, type ControlPlaneState } from '#libs/rules';
 
-/** The control plane read model: one document per rule, group and RocketMQ instance, plus its version. */
+/** The control plane read model: a document per rule, group, instance, access key, permission list; its version. */
 export const CONTROL_PLANE_PROJECTION = 'rule-manager.control-plane';
 
 export const COLLECTIONS = {
@@ -9,11 +9,12 @@ export const COLLECTIONS = {
   groups: 'control-plane.groups',
   rocketmqInstances: 'control-plane.rocketmq-instances',
   accessKeys: 'control-plane.access-keys',
+  topicPermissions: 'control-plane.topic-permissions',
   meta: 'control-plane.meta',
 } as const;
 
-type Keyed = 'rules' | 'groups' | 'rocketmqInstances' | 'accessKeys';
-const KEYED: Keyed[] = ['rules', 'groups', 'rocketmqInstances', 'accessKeys'];
+type Keyed = 'rules' | 'groups' | 'rocketmqInstances' | 'accessKeys' | 'topicPermissions';
+const KEYED: Keyed[] = ['rules', 'groups', 'rocketmqInstances', 'accessKeys', 'topicPermissions'];
 
 /**
  * The documents that differ between two states. evolve returns a new object only for what an event changed,
@@ -51,5 +52,6 @@ export function stateFromDocuments(
     groups: byId(documents.groups) as ControlPlaneState['groups'],
     rocketmqInstances: byId(documents.rocketmqInstances) as ControlPlaneState['rocketmqInstances'],
     accessKeys: byId(documents.accessKeys) as ControlPlaneState['accessKeys'],
+    topicPermissions: byId(documents.topicPermissions) as ControlPlaneState['topicPermissions'],
   };
 }

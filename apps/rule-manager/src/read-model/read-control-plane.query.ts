@@ -13,13 +13,14 @@ export class ReadControlPlaneHandler implements IQueryHandler<ReadControlPlane> 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async execute(): Promise<ControlPlaneState> {
-    const [rules, groups, rocketmqInstances, accessKeys, meta] = await Promise.all([
+    const [rules, groups, rocketmqInstances, accessKeys, topicPermissions, meta] = await Promise.all([
       this.store.readDocuments(COLLECTIONS.rules),
       this.store.readDocuments(COLLECTIONS.groups),
       this.store.readDocuments(COLLECTIONS.rocketmqInstances),
       this.store.readDocuments(COLLECTIONS.accessKeys),
+      this.store.readDocuments(COLLECTIONS.topicPermissions),
       this.store.readDocuments(COLLECTIONS.meta),
     ]);
-    return stateFromDocuments({ rules, groups, rocketmqInstances, accessKeys, meta });
+    return stateFromDocuments({ rules, groups, rocketmqInstances, accessKeys, topicPermissions, meta });
   }
 }
