@@ -3,13 +3,14 @@
 // The two brokers take turns over several rounds (the load generator shares the cores, so one pair of runs is
 // noisy); the ratio printed is the median of the rounds' ratios.
 // Run: npm run build && node bench/connect-rate.mjs [clients=5000] [window=500] [rounds=3]   (prints figures)
-// BENCH_STORE=postgres stores on PostgreSQL; BENCH_RULE_MANAGER=1 runs rule-manager beside presence-ingest.
+// BENCH_STORE=postgres stores on PostgreSQL; BENCH_RULE_MANAGER=1 runs rule-manager beside presence-ingest;
+// BENCH_MQTT_VERSION=5 connects MQTT 5 clients (default 4, MQTT 3.1.1).
 // Mosquitto (127.0.0.1:1883 on the test machines, MOSQUITTO_PORT to change, 0 to leave out) is measured once at the
 // end as the yardstick of a C broker's raw accept rate.
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchPort, sleep, startPresenceIngest, startProcess } from './support/presence-deployment.mjs';
-import { closeAll, connectAll, percentile } from './support/raw-load.mjs';
+import { closeAll, connectAll, mqttVersionName, percentile } from './support/raw-load.mjs';
 import { startStoredReader } from './support/stored-reader.mjs';
 
 const CLIENTS = Number(process.argv[2] ?? 5000);
@@ -22,6 +23,7 @@ const cpuMs = (pid) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
+const AEDES_VERSION = JSON.parse(readFileSync('node_modules/aedes/package.json', 'utf8')).version;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function measure(name, child, mqttPort, round) {
@@ -77,9 +79,9 @@ for (let round = 1; round <= ROUNDS; round += 1) {
   await sleep(1000);
 }
 console.log(
-  `presence-ingest / bare aedes: median ${(100 * median(ratios)).toFixed(0)}% over ${ROUNDS} rounds ` +
+  `presence-ingest / bare aedes ${AEDES_VERSION}: median ${(100 * median(ratios)).toFixed(0)}% over ${ROUNDS} rounds ` +
     `(${ratios.map((r) => `${(100 * r).toFixed(0)}%`).join(', ')}); ${CLIENTS} clients, window ${WINDOW}, ` +
-    `${presence.storeName}${process.env.BENCH_RULE_MANAGER === '1' ? ' with rule-manager' : ''}; ` +
+    `${presence.storeName}${process.env.BENCH_RULE_MANAGER === '1' ? ' with rule-manager' : ''}, ${mqttVersionName()}; ` +
     `${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
 );
 bare.kill();

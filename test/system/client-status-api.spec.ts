@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
 import { apiOf, mqttConnector, eventually } from '../support/system-clients.js';
 
@@ -100,19 +100,28 @@ describe('client status API', () => {
   });
 
   it('shows a client trace with its channels, reasons and refused connects', async () => {
-    await expect(connect('GID_unregistered@@@probe')).rejects.toMatchObject({ code: 2 });
+    const sleepy = mqtt.connect(`mqtt://127.0.0.1:${env['MQTT_PORT']}`, {
+      clientId: 'GID_status@@@sleepy',
+      keepalive: 7_200, // above MQTT_MAX_KEEPALIVE: refused, and traced (its group is registered)
+      reconnectPeriod: 0,
+    });
+    await new Promise((refused) => sleepy.once('error', refused));
+    sleepy.end(true);
     const refused = await eventually(
-      async () => (await api('GET', '/api/v1/clients/GID_unregistered@@@probe/trace')).body,
+      async () => (await api('GET', '/api/v1/clients/GID_status@@@sleepy/trace')).body,
       (body) => body['total'] === 1,
     );
     expect(refused['items']).toEqual([
       expect.objectContaining({
         action: 'connect',
         actionCode: 'mqtt.trace.action.connect',
-        reason: 'not authorized',
+        reason: 'invalid param',
         refused: true,
+        detail: 'keepalive 7200 s is above MQTT_MAX_KEEPALIVE (3600 s)',
       }),
     ]);
+    const unregistered = await api('GET', '/api/v1/clients/GID_unregistered@@@probe/trace');
+    expect(unregistered.body['total']).toBe(0);
     const gone = await api('GET', '/api/v1/clients/GID_status@@@gone/trace');
     expect(
       gone.body['items'].map(

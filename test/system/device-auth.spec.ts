@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { openEventStore, type EventStore } from '#libs/event-store';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
-import { apiOf } from '../support/system-clients.js';
+import { connectedClient } from '../support/mqtt-clients.js';
+import { apiOf, eventually } from '../support/system-clients.js';
 
 /** Device authentication with anonymous access off: group and device credentials managed through the API. */
 let env: Record<string, string>;
@@ -122,5 +123,71 @@ describe('device authentication', () => {
     expect(stored).toMatch(/pbkdf2-sha256\$20000\$/);
     const refused = await store.readStream('refused-GID_secure@@@van-1');
     expect(refused.map((e) => e.data['reason'])).toContain('not authorized');
+  });
+});
+
+describe('revoking what admitted a device closes its live connection', () => {
+  const url = () => `mqtt://127.0.0.1:${env['MQTT_PORT']}`;
+  const closedBy = async (clientId: string) => {
+    const events = await eventually(
+      () => store.readStream(`client-${clientId}`),
+      (e) => e.some((event) => event.type === 'ClientConnectionClosed'),
+    );
+    return events.map((e) => [e.type, e.data['reason'], e.data['serverReasonCode']]);
+  };
+  /** Connects once the control plane has reached presence-ingest (it follows the store within milliseconds). */
+  const connectWhenAdmitted = (clientId: string, username: string, password: string) =>
+    eventually(
+      () =>
+        connectedClient(url(), { clientId, username, password, protocolVersion: 5 }).catch(() => undefined),
+      (session) => session !== undefined,
+    ).then((session) => session!);
+
+  it.each([
+    [
+      'its group’s credentials are removed',
+      'by-credentials',
+      'groups/GID_revoke/credentials',
+      'groups/GID_revoke/credentials',
+    ],
+    [
+      'its own credentials are removed',
+      'by-own',
+      'clients/GID_revoke@@@by-own/credentials',
+      'clients/GID_revoke@@@by-own/credentials',
+    ],
+    ['its group is deleted', 'by-group', 'groups/GID_revoke/credentials', 'groups/GID_revoke'],
+  ])(
+    'when %s: tcpclean "closed by server", 0x98 to the device',
+    async (_what, device, credentials, revoked) => {
+      const clientId = `GID_revoke@@@${device}`;
+      await api('POST', '/api/v1/groups', { groupId: 'GID_revoke' });
+      await api('PUT', `/api/v1/${credentials}`, { username: 'revocable', password: 'revocable-password' });
+      const session = await connectWhenAdmitted(clientId, 'revocable', 'revocable-password');
+      expect((await api('DELETE', `/api/v1/${revoked}`)).status).toBe(204);
+      expect(await closedBy(clientId)).toEqual([
+        ['ClientConnected', 'accepted', undefined],
+        ['ClientConnectionClosed', 'closed by server', 0x98],
+      ]);
+      expect(session.serverDisconnects).toEqual([0x98]);
+      session.client.end(true);
+    },
+  );
+
+  it('when the access key it signed with is deleted', async () => {
+    const { accessKeyId, accessKeySecret } = (await api('POST', '/api/v1/access-keys', {})).body;
+    const clientId = 'GID_secure@@@signed-revoked';
+    const password = createHmac('sha1', accessKeySecret).update(clientId).digest('base64');
+    const session = await connectWhenAdmitted(
+      clientId,
+      `Signature|${accessKeyId}|${env['INSTANCE_ID']}`,
+      password,
+    );
+    expect((await api('DELETE', `/api/v1/access-keys/${accessKeyId}`)).status).toBe(204);
+    expect(await closedBy(clientId)).toEqual([
+      ['ClientConnected', 'accepted', undefined],
+      ['ClientConnectionClosed', 'closed by server', 0x98],
+    ]);
+    session.client.end(true);
   });
 });

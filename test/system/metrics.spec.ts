@@ -57,12 +57,12 @@ describe('metrics', () => {
     );
     expect(stored).toEqual({
       ClientConnected: 1,
-      ClientConnectRefused: 1,
       ClientDisconnected: 1,
       ClientConnectionClosed: 1,
     });
     // Every stored event went through a timed group-commit append.
-    expect(scrape.value('msr_presence_store_batch_size_sum')).toBe(4);
+    // A refusal of an unregistered group is counted, never stored.
+    expect(scrape.value('msr_presence_store_batch_size_sum')).toBe(3);
     expect(scrape.value('msr_presence_store_append_seconds_count')).toBe(
       scrape.value('msr_presence_store_batch_size_count'),
     );

@@ -8,7 +8,10 @@ import { controlPlaneStream } from '#libs/rules';
 import { freePort, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
 import { eventually } from '../support/system-clients.js';
 
-/** MQTT over TLS (when a certificate is configured) and over WebSocket, each on its own port, same presence events. */
+/**
+ * MQTT over TCP, over TLS (when a certificate is configured) and over WebSocket, each on its own port: MQTT 3.1,
+ * 3.1.1 and 5.0 clients on each, with the same presence events.
+ */
 let env: Record<string, string>;
 let store: EventStore;
 let presence: RunningApp;
@@ -64,8 +67,13 @@ afterAll(async () => {
   await store.close();
 });
 
-async function connectAndLeave(url: string, clientId: string): Promise<void> {
-  const client = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 0, rejectUnauthorized: false });
+async function connectAndLeave(url: string, clientId: string, protocolVersion: 3 | 4 | 5): Promise<void> {
+  const client = await mqtt.connectAsync(url, {
+    clientId,
+    protocolVersion,
+    reconnectPeriod: 0,
+    rejectUnauthorized: false,
+  });
   await client.endAsync();
 }
 
@@ -83,18 +91,30 @@ describe('more listeners', () => {
     expect(presence.output()).toContain(`ws://127.0.0.1:${env['MQTT_WS_PORT']}`);
   });
 
-  it.each([
-    ['TLS', () => `mqtts://127.0.0.1:${env['MQTT_TLS_PORT']}`, 'GID_secure@@@over-tls'],
-    ['WebSocket', () => `ws://127.0.0.1:${env['MQTT_WS_PORT']}`, 'GID_secure@@@over-ws'],
-  ])(
-    'records connect, disconnect and tcpclean with the client address over %s',
-    async (_name, url, clientId) => {
-      await connectAndLeave(url(), clientId);
+  const listeners = [
+    ['TCP', () => `mqtt://127.0.0.1:${env['MQTT_PORT']}`],
+    ['TLS', () => `mqtts://127.0.0.1:${env['MQTT_TLS_PORT']}`],
+    ['WebSocket', () => `ws://127.0.0.1:${env['MQTT_WS_PORT']}`],
+  ] as const;
+  const versions = [
+    ['3.1', 3],
+    ['3.1.1', 4],
+    ['5.0', 5],
+  ] as const;
+  it.each(
+    listeners.flatMap(([name, url]) =>
+      versions.map(([label, version]) => [name, label, url, version] as const),
+    ),
+  )(
+    'records connect, disconnect and tcpclean with the client address and protocol over %s for MQTT %s',
+    async (name, _label, url, version) => {
+      const clientId = `GID_secure@@@${name}-v${version}`;
+      await connectAndLeave(url(), clientId, version);
       const events = await eventsOf(clientId, 3);
-      expect(events.map((e) => e.type)).toEqual([
-        'ClientConnected',
-        'ClientDisconnected',
-        'ClientConnectionClosed',
+      expect(events.map((e) => [e.type, e.data['reason'], e.data['protocolVersion']])).toEqual([
+        ['ClientConnected', 'accepted', version],
+        ['ClientDisconnected', 'disconnected by client', version],
+        ['ClientConnectionClosed', 'disconnected by client', version],
       ]);
       expect(events[0]!.data['clientIp']).toMatch(/^127\.0\.0\.1:\d+$/);
     },

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import {
   AppMetrics,
+  type AppConfig,
   describeBus,
   createBusApp,
   exitOnStartupFailure,
@@ -19,6 +20,8 @@ import { PresenceIngestModule } from './presence-ingest.module.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
 import { ControlPlaneView } from './control-plane/control-plane.view.js';
 import { RemoteTakeovers } from './nodes/remote-takeovers.js';
+import { PresenceMetrics } from './metrics/presence-metrics.js';
+import { keepServingOnStrayErrors } from './stray-errors.js';
 
 const APP = 'presence-ingest';
 
@@ -43,9 +46,11 @@ async function bootstrap(): Promise<void> {
   await listenOnBus(config.busUrl, APP, () => app.listen());
   const metrics = await listenForMetrics(APP, config, app.get(AppMetrics));
   const logger = new Logger(APP);
+  keepServingOnStrayErrors(logger, app.get(PresenceMetrics));
   logger.log(
     `MQTT broker of instance ${config.instanceId} on ${listeners.map((l) => l.url).join(', ')} ` +
-      `(clients <GroupID>@@@<DeviceID> of registered groups; anonymous ${config.mqttAllowAnonymous ? 'allowed' : 'refused'}), ` +
+      `(MQTT 3.1, 3.1.1 and 5.0; clients <GroupID>@@@<DeviceID> of registered groups; anonymous ${config.mqttAllowAnonymous ? 'allowed' : 'refused'}; ` +
+      `limits ${describeLimits(config.mqttLimits)}), ` +
       `node ${nodes.node}, bus ${bus}, ${metrics.description}, store ${store.description}`,
   );
   onShutdownSignal(APP, async (signal) => {
@@ -57,6 +62,14 @@ async function bootstrap(): Promise<void> {
     await app.close();
     await store.close();
   });
+}
+
+function describeLimits(limits: AppConfig['mqttLimits']): string {
+  const rate = limits.connectRatePerAddress || 'unlimited';
+  return (
+    `packets ≤ ${limits.maxPacketSize} B, ≤ ${limits.maxConnections} connections, ${rate} connects/s per address, ` +
+    `keepalive ≤ ${limits.maxKeepaliveSeconds} s, CONNECT within ${limits.connectTimeoutMs} ms`
+  );
 }
 
 bootstrap().catch(exitOnStartupFailure(APP));

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import { APP_CONFIG, AppMetrics, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { DeviceAccess } from './broker/device-access.js';
 import { MqttBroker } from './broker/mqtt-broker.js';
 import { ClientStatusProjection } from '#libs/client-status';
 import { RestartReconciliation } from './client-status/restart-reconciliation.js';
@@ -24,6 +25,7 @@ export class PresenceIngestModule {
         PresenceMetrics,
         ControlPlaneView,
         PresenceRecorder,
+        DeviceAccess,
         MqttBroker,
         { provide: ClientStatusProjection, useFactory: () => new ClientStatusProjection(store) },
         RestartReconciliation,

@@ -48,8 +48,18 @@ export function toStatusMessage(
       ruleId: notification.ruleId,
       eventId: notification.eventId,
       instanceId: mqttInstanceId,
+      // MQTT details beyond the original's body: the protocol level, and the MQTT 5 DISCONNECT reason codes.
+      ...mqttDetails(notification.event),
       // `replay` or `redrive` with its ID: sent again on an operator's request, the notification ID unchanged.
       ...(notification.resend && { [notification.resend.kind]: notification.resend.id }),
     },
   };
+}
+
+function mqttDetails(event: Notification['event']): Record<string, string> {
+  const details: Record<string, string> = {};
+  for (const name of ['protocolVersion', 'clientReasonCode', 'serverReasonCode'] as const) {
+    if (typeof event[name] === 'number') details[name] = String(event[name]);
+  }
+  return details;
 }

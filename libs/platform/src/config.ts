@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { parseApiTokens, type ApiToken } from './api-tokens.js';
 import { ConfigError } from './config-error.js';
+import { positiveInteger, read, type Env } from './env-values.js';
+import { mqttLimits, type MqttLimits } from './mqtt-limits.js';
 
 export { ConfigError };
 
@@ -14,6 +16,8 @@ export interface AppConfig {
   mqttAllowAnonymous: boolean;
   /** MQTT over TLS, when a certificate and key are configured (PEM files). */
   mqttTls?: { port: number; certFile: string; keyFile: string };
+  /** What one peer may cost the broker (README "MQTT limits"). */
+  mqttLimits: MqttLimits;
   /** MQTT over WebSocket on its own port, when configured. */
   mqttWsPort?: number;
   /** presence-ingest's /metrics port (rocketmq-dispatch's is the next one); absent with METRICS_PORT=off. */
@@ -50,16 +54,9 @@ export interface DispatchSettings {
   leaseTtlMs: number;
 }
 
-type Env = Record<string, string | undefined>;
-
 const ID_PATTERN = /^[A-Za-z0-9_-]{3,64}$/;
 const NODE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 const REGION_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
-function read(env: Env, name: string, fallback: string): string {
-  const value = env[name];
-  return value === undefined || value.trim() === '' ? fallback : value.trim();
-}
 
 function port(env: Env, name: string, fallback: number): number {
   const text = read(env, name, String(fallback));
@@ -68,17 +65,6 @@ function port(env: Env, name: string, fallback: number): number {
     throw new ConfigError(name, `${name}="${text}" is not a TCP port (1–65535): set ${name} to a free port`);
   }
   return value;
-}
-
-function positiveInteger(env: Env, name: string, fallback: number): number {
-  const text = read(env, name, String(fallback));
-  if (!/^[1-9]\d*$/.test(text)) {
-    throw new ConfigError(
-      name,
-      `${name}="${text}" is not a positive whole number: set ${name}, e.g. ${fallback}`,
-    );
-  }
-  return Number(text);
 }
 
 function matching(env: Env, name: string, fallback: string, pattern: RegExp, what: string): string {
@@ -168,6 +154,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mqttHost,
     mqttAllowAnonymous: flag(env, 'MQTT_ALLOW_ANONYMOUS', isLoopback(mqttHost)),
     ...mqttTls(env),
+    mqttLimits: mqttLimits(env),
     ...(env['MQTT_WS_PORT']?.trim() && { mqttWsPort: port(env, 'MQTT_WS_PORT', 0) }),
     ...metricsPort(env),
     dataDir,

@@ -11,3 +11,4 @@ export * from './bus-app.js';
 export * from './event-store.js';
 export * from './app-metrics.js';
 export * from './metrics-listener.js';
+export * from './mqtt-limits.js';

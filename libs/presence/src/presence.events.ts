@@ -27,6 +27,12 @@ export interface PresenceEventData {
   /** Epoch milliseconds when it happened on the broker; never rewritten. */
   time: number;
   reason: PresenceReason;
+  /** The MQTT protocol level of the connection: 3 (3.1), 4 (3.1.1) or 5 (5.0). Absent on older events. */
+  protocolVersion?: number;
+  /** MQTT 5: the reason code of the client's DISCONNECT (0x04: with will message). */
+  clientReasonCode?: number;
+  /** MQTT 5: the reason code the broker's DISCONNECT told the client (0x8E, 0x98, 0x8B). */
+  serverReasonCode?: number;
 }
 
 export type ClientConnected = { type: 'ClientConnected'; data: PresenceEventData };
@@ -66,6 +72,20 @@ export type ClientConnectRefused = {
     clientIp: string;
     time: number;
     reason: PresenceReason;
+    detail: string;
+  };
+};
+
+/** A PUBLISH or SUBSCRIBE the topic permissions refused; kept beside the refused connects, rate-limited alike. */
+export type ClientTopicRefused = {
+  type: 'ClientTopicRefused';
+  data: {
+    [key: string]: unknown;
+    clientId: string;
+    clientIp: string;
+    time: number;
+    reason: PresenceReason;
+    action: 'publish' | 'subscribe';
     detail: string;
   };
 };

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'aedes';
-import { channelIdFromUuid, type PresenceReason } from '#libs/presence';
+import { channelIdFromUuid, openingChannel, type ConnectionState } from '#libs/presence';
+import type { AdmissionBasis } from './client-admission.js';
 
 /** One TCP connection of a client, from CONNECT to close. */
 export interface Channel {
   channelId: string;
   clientIp: string;
-  /** Set once CONNACK "accepted" was sent: only such channels give `connect` and, later, `tcpclean`. */
-  connected: boolean;
+  state: ConnectionState;
+  /** What its CONNECT asked for (0: no MQTT keepalive). */
+  keepaliveSeconds: number;
   /** When CONNACK "accepted" was sent: a later connect of the same client on another node takes over. */
   connectedAt?: number;
-  /** Why it closed, when the broker knows better than "closed by client". */
-  closeReason?: PresenceReason;
+  /** Who it authenticated as and on what ground, kept so that a revocation can close it. */
+  admission?: { groupId: string; username: string | undefined; basis: AdmissionBasis };
 }
 
 /** `ip:port` as the broker saw it; IPv4-mapped IPv6 addresses shown as IPv4, other IPv6 in brackets. */
@@ -23,24 +25,44 @@ export function clientAddress(client: Client): string {
   return `${host}:${socket.remotePort ?? 0}`;
 }
 
-const channels = new WeakMap<Client, Channel>();
+/** The channels of this broker's connections, and which one is each client's live connection. */
+export class Channels {
+  private readonly byClient = new WeakMap<Client, Channel>();
+  private readonly live = new Map<string, Client>();
 
-export function openChannel(client: Client): Channel {
-  const channel: Channel = {
-    channelId: channelIdFromUuid(randomUUID()),
-    clientIp: clientAddress(client),
-    connected: false,
-  };
-  channels.set(client, channel);
-  return channel;
-}
+  open(client: Client, connect: { protocolVersion: number; keepaliveSeconds: number }): Channel {
+    const channel: Channel = {
+      channelId: channelIdFromUuid(randomUUID()),
+      clientIp: clientAddress(client),
+      state: openingChannel(connect.protocolVersion),
+      keepaliveSeconds: connect.keepaliveSeconds,
+    };
+    this.byClient.set(client, channel);
+    return channel;
+  }
 
-export function channelOf(client: Client): Channel | undefined {
-  return channels.get(client);
-}
+  of(client: Client): Channel | undefined {
+    return this.byClient.get(client);
+  }
 
-/** The first known reason wins: a keepalive timeout followed by a socket error is still `no heart`. */
-export function markClosing(client: Client, reason: PresenceReason): void {
-  const channel = channels.get(client);
-  if (channel && !channel.closeReason) channel.closeReason = reason;
+  /** The client's connection that is online now, if any. */
+  liveClient(clientId: string): Client | undefined {
+    return this.live.get(clientId);
+  }
+
+  liveClients(): IterableIterator<Client> {
+    return this.live.values();
+  }
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  wentOnline(client: Client): void {
+    this.live.set(client.id, client);
+  }
+
+  wentOffline(client: Client): void {
+    if (this.live.get(client.id) === client) this.live.delete(client.id);
+  }
 }

@@ -1,87 +1,121 @@
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Aedes, type AuthenticateError, type Client } from 'aedes';
-import { APP_CONFIG, CredentialsCipher, type AppConfig } from '#libs/platform';
-import type { PresenceEvent, PresenceReason } from '#libs/presence';
+import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from 'aedes';
+import { APP_CONFIG, type AppConfig } from '#libs/platform';
+import {
+  CLIENT_ID_MAX_LENGTH,
+  decideChannel,
+  serverDisconnectCode,
+  type BrokerObservation,
+} from '#libs/presence';
 import { PresenceMetrics } from '../metrics/presence-metrics.js';
 import { PresenceRecorder } from '../recording/presence-recorder.js';
-import { ControlPlaneView } from '../control-plane/control-plane.view.js';
-import { channelOf, markClosing, openChannel, type Channel } from './channel.js';
-import { admitClient, type AdmissionRules } from './client-admission.js';
-import { listen, type Listener } from './listeners.js';
-import { checkSignature } from './signature-auth.js';
-import { VerifiedPasswords } from './verified-passwords.js';
+import { Channels } from './channel.js';
+import { admitClient, shown, stillAdmitted } from './client-admission.js';
+import { ConnectRefusals } from './connect-refusals.js';
+import { ConnectionGuard } from './connection-guard.js';
+import { DeviceAccess } from './device-access.js';
+import { watchForDisconnect } from './disconnect-watch.js';
+import { listen, type ConnectionHandler, type Listener } from './listeners.js';
 
 const NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const SERVER_UNAVAILABLE = 3;
 
 /**
- * The embedded aedes broker: admits clients of registered groups and turns what happens to their connections
- * into presence events (SPEC §4). Nothing here waits on the store: events are queued to the recorder.
+ * The embedded aedes broker. It admits clients of registered groups and translates what aedes reports into
+ * observations for the channel decider (libs/presence), whose events go to the recorder. Nothing here waits on
+ * the store, and no callback lets an error escape: one peer's bytes cannot stop the broker.
  */
 @Injectable()
-export class MqttBroker {
+export class MqttBroker implements ConnectionHandler {
   private readonly logger = new Logger('mqtt-broker');
   private broker: Aedes | undefined;
   private readonly servers: Server[] = [];
-  private stopping = false;
-  private readonly passwords = new VerifiedPasswords();
-  private readonly admission: AdmissionRules;
+  private readonly channels = new Channels();
+  private readonly refusals: ConnectRefusals;
+  private readonly guard: ConnectionGuard;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly groups: ControlPlaneView,
+    private readonly access: DeviceAccess,
     private readonly recorder: PresenceRecorder,
-    @Inject(CredentialsCipher) cipher: CredentialsCipher,
     private readonly metrics: PresenceMetrics,
   ) {
-    this.admission = {
-      isRegistered: async (groupId) => {
-        if (this.groups.has(groupId)) return true;
-        await this.groups.refresh().catch(() => undefined); // registered a moment ago? look once more
-        return this.groups.has(groupId);
-      },
-      credentialsFor: (clientId, groupId) => this.groups.credentialsFor(clientId, groupId),
-      verifyPassword: (password, hash) => this.passwords.verify(password, hash),
-      checkSignature: (username, password, clientId) =>
-        checkSignature(username, password, clientId, {
-          instanceId: config.instanceId,
-          accessKey: (id) => this.groups.accessKey(id),
-          decrypt: (ciphertext) => cipher.decrypt(ciphertext),
-        }),
-      allowAnonymous: config.mqttAllowAnonymous,
-    };
+    const limits = config.mqttLimits;
+    this.refusals = new ConnectRefusals(limits.refusalsTracedPerMinute, recorder, metrics, this.logger);
+    this.guard = new ConnectionGuard(limits, (why) => metrics.connectionRefusedOnAccept(why));
   }
 
   get connectedClients(): number {
-    return this.broker?.connectedClients ?? 0;
+    return this.channels.liveCount;
   }
 
   /** Creates the broker; listeners are opened one by one (`listen`) so a taken port names its own variable. */
   async start(): Promise<void> {
+    const limits = this.config.mqttLimits;
     const broker = await Aedes.createBroker({
-      authenticate: (client, username, password, done) => void this.admit(client, username, password, done),
+      maximumPacketSize: limits.maxPacketSize,
+      // MQTT 3.1 said 23 characters; our client IDs may have 64 (SPEC §2), as Mosquitto allows.
+      maxClientsIdLength: CLIENT_ID_MAX_LENGTH,
+      connectTimeout: limits.connectTimeoutMs,
+      preConnect: (client, packet, done) =>
+        this.guarded('preConnect', () => this.opened(client, packet), done),
+      authenticate: (client, username, password, done) =>
+        void this.admit(client, username, password).then(
+          (error) => done(error, !error),
+          (error: unknown) => {
+            this.unexpected('authenticate', error);
+            done(Object.assign(new Error('server unavailable'), { returnCode: SERVER_UNAVAILABLE }), false);
+          },
+        ),
+      authorizePublish: (client, packet, done) => {
+        const refusal = client && this.access.refusePublish(client, packet.topic);
+        if (refusal && client!.version < 5) this.observe(client!, { type: 'NotAuthorized' });
+        done(refusal ? new Error(refusal) : null);
+      },
+      authorizeSubscribe: (client, subscription, done) =>
+        done(null, this.access.refuseSubscribe(client, subscription.topic) ? null : subscription),
     });
     broker.on('connackSent', (packet, client) => {
-      if (packet.returnCode === 0) this.connected(client);
+      const code = (packet as { returnCode?: number; reasonCode?: number }).returnCode ?? packet.reasonCode;
+      this.observe(client, { type: 'ConnackSent', accepted: code === 0 });
     });
-    broker.on('keepaliveTimeout', (client) => markClosing(client, 'no heart'));
+    broker.on('keepaliveTimeout', (client) => this.observe(client, { type: 'KeepaliveExpired' }));
     broker.on('clientError', (client, error) => {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code && NETWORK_ERRORS.has(code)) markClosing(client, 'Socket IOException');
+      if (NETWORK_ERRORS.has((error as NodeJS.ErrnoException).code ?? ''))
+        this.observe(client, { type: 'NetworkError' });
     });
-    broker.on('clientDisconnect', (client) => this.closed(client));
+    broker.on('clientDisconnect', (client) => this.observe(client, { type: 'SocketClosed' }));
+    // aedes reports its own failures (persistence, will messages) as 'error', which its typings leave out.
+    (broker as NodeJS.EventEmitter).on('error', (error: unknown) => this.unexpected('aedes', error));
+    this.access.onRevocation(() => this.closeRevoked());
     this.broker = broker;
   }
 
+  /** The connection limits, on accept: false when the socket was refused (and destroyed). */
+  admitSocket(socket: Socket): boolean {
+    return this.guard.admit(socket, Date.now());
+  }
+
+  /** Hands one connection (a socket, or a WebSocket's stream) to aedes, watching for the client's DISCONNECT. */
+  handle(stream: Duplex, request?: IncomingMessage): void {
+    const client = this.broker!.handle(stream, request);
+    watchForDisconnect(stream, (reasonCode) =>
+      this.observe(client, { type: 'DisconnectReceived', ...(reasonCode !== undefined && { reasonCode }) }),
+    );
+  }
+
   async listen(listener: Listener): Promise<void> {
-    const server = listener.create(this.broker!);
+    const server = listener.create(this);
     await listen(server, listener.port, this.config.mqttHost);
     this.servers.push(server);
   }
 
   /** Closes every connection (their channels get `tcpclean`, reason `closed by server`) and stops listening. */
   async close(): Promise<void> {
-    this.stopping = true;
+    for (const client of this.channels.liveClients()) this.observe(client, { type: 'ShutdownStarted' });
     await new Promise<void>((resolve) => (this.broker ? this.broker.close(() => resolve()) : resolve()));
     await Promise.all(
       this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
@@ -90,9 +124,9 @@ export class MqttBroker {
 
   /** CloseConnection: closes the client's live connection; its channel gets `tcpclean`, `closed by server`. */
   async closeConnection(clientId: string): Promise<boolean> {
-    const client = this.liveClient(clientId);
+    const client = this.channels.liveClient(clientId);
     if (!client) return false;
-    await close(client, 'closed by server');
+    await this.end(client, 'ClosedByServer');
     return true;
   }
 
@@ -101,90 +135,98 @@ export class MqttBroker {
    * `clientId conflict`, as a takeover on this node does (SPEC §4). False when there was nothing to close.
    */
   async closeTakenOver(clientId: string, time: number): Promise<boolean> {
-    const client = this.liveClient(clientId);
-    const channel = client && channelOf(client);
-    if (!client || !channel?.connected || channel.connectedAt! > time) return false;
-    await close(client, 'clientId conflict');
+    const client = this.channels.liveClient(clientId);
+    const connectedAt = client && this.channels.of(client)?.connectedAt;
+    if (!client || connectedAt === undefined || connectedAt > time) return false;
+    await this.end(client, 'TakenOver');
     return true;
   }
 
-  /** aedes keeps its connected clients by ID (not in its typings). */
-  private liveClient(clientId: string): Client | undefined {
-    return this.broker
-      ? (this.broker as unknown as { clients: Record<string, Client> }).clients[clientId]
-      : undefined;
-  }
-
-  private async admit(
-    client: Client,
-    username: string | undefined,
-    password: Buffer | undefined,
-    done: (error: AuthenticateError | null, success: boolean | null) => void,
-  ) {
-    const channel = openChannel(client);
-    const admission = await admitClient(client.id, username, password, this.admission);
-    if (!admission.admitted) {
-      this.metrics.connectionRefused(admission.returnCode);
-      this.logger.log(
-        `refused CONNECT from ${channel.clientIp}: ${admission.reason} (CONNACK ${admission.returnCode})`,
-      );
-      if (admission.traceable) {
-        const data = {
-          clientId: client.id,
-          clientIp: channel.clientIp,
-          time: Date.now(),
-          reason: admission.traceReason,
-          detail: admission.reason,
-        };
-        this.recorder.record({ type: 'ClientConnectRefused', data });
-      }
-      return done(Object.assign(new Error(admission.reason), { returnCode: admission.returnCode }), false);
-    }
-    // MQTT 3.1.1 §3.1.4: the new connection takes over; the old channel closes with `clientId conflict`.
-    const previous = this.liveClient(client.id);
-    if (previous && previous !== client) markClosing(previous, 'clientId conflict');
-    done(null, true);
-  }
-
-  private connected(client: Client): void {
-    const channel = channelOf(client);
-    if (!channel) return;
-    channel.connected = true;
-    channel.connectedAt = Date.now();
-    this.metrics.connectionAccepted();
-    this.emit('ClientConnected', client, channel, 'accepted');
-  }
-
-  private closed(client: Client): void {
-    const channel = channelOf(client);
-    if (!channel?.connected) return; // refused or dropped before CONNACK: no notification (SPEC §2)
-    channel.connected = false;
-    this.metrics.connectionClosed();
-    if ((client as unknown as { _disconnected: boolean })._disconnected) {
-      this.emit('ClientDisconnected', client, channel, 'disconnected by client');
-      this.emit('ClientConnectionClosed', client, channel, 'disconnected by client');
-      return;
-    }
-    const reason = channel.closeReason ?? (this.stopping ? 'closed by server' : 'closed by client');
-    this.emit('ClientConnectionClosed', client, channel, reason);
-  }
-
-  private emit(type: PresenceEvent['type'], client: Client, channel: Channel, reason: PresenceReason): void {
-    const data = {
-      clientId: client.id,
-      channelId: channel.channelId,
-      clientIp: channel.clientIp,
-      time: Date.now(),
-      reason,
+  private opened(client: Client, packet: ConnectPacket): void {
+    const keepaliveSeconds = packet.keepalive ?? 0;
+    this.channels.open(client, { protocolVersion: packet.protocolVersion ?? 4, keepaliveSeconds });
+    // Keepalive 0 turns MQTT's liveness check off: the operating system's TCP keepalive finds a vanished peer.
+    const socket = (client.req?.socket ?? client.conn) as {
+      setKeepAlive?(on: boolean, delayMs: number): void;
     };
-    this.recorder.record({ type, data });
+    if (keepaliveSeconds === 0) socket.setKeepAlive?.(true, 60_000);
   }
-}
 
-/** Closes a client's connection from the server side; its channel gets tcpclean with `reason`. */
-function close(client: Client, reason: PresenceReason): Promise<void> {
-  markClosing(client, reason);
-  return new Promise<void>((closed) =>
-    (client as unknown as { close(done: () => void): void }).close(() => closed()),
-  );
+  /** Resolves with the refusal to send in CONNACK, or null when the client is admitted. */
+  private async admit(client: Client, username: string | undefined, password: Buffer | undefined) {
+    const channel = this.channels.of(client);
+    if (!channel) throw new Error('CONNECT without a channel');
+    const connect = { clientId: client.id, username, password, keepaliveSeconds: channel.keepaliveSeconds };
+    const admission = await admitClient(connect, this.access.admissionRules);
+    if (!admission.admitted) {
+      this.refusals.record(client.id, channel.clientIp, admission, Date.now());
+      return Object.assign(new Error(admission.reason), {
+        returnCode: admission.returnCode,
+      }) as AuthenticateError;
+    }
+    channel.admission = { groupId: admission.groupId, username, basis: admission.basis };
+    // MQTT 3.1.1 §3.1.4: the new connection takes over; aedes closes the old one (0x8E to an MQTT 5 client).
+    const previous = this.channels.liveClient(client.id);
+    if (previous && previous !== client) this.observe(previous, { type: 'TakenOver' });
+    return null;
+  }
+
+  /** Closes the connections whose credentials, access key or group were revoked, with `closed by server`. */
+  private closeRevoked(): void {
+    for (const client of this.channels.liveClients()) {
+      const admission = this.channels.of(client)?.admission;
+      if (!admission) continue;
+      const who = { clientId: client.id, groupId: admission.groupId, username: admission.username };
+      if (stillAdmitted(admission.basis, who, this.access.revocationRules)) continue;
+      this.logger.log(`closing ${client.id}: what admitted it (${admission.basis.kind}) was revoked`);
+      void this.end(client, 'ClosedByServer');
+    }
+  }
+
+  private end(client: Client, why: 'ClosedByServer' | 'TakenOver'): Promise<void> {
+    this.observe(client, { type: why });
+    const reasonCode = serverDisconnectCode(why)!;
+    return new Promise<void>((closed) => client.disconnect({ reasonCode }, () => closed()));
+  }
+
+  private observe(client: Client, observation: BrokerObservation): void {
+    const channel = this.channels.of(client);
+    if (!channel) return;
+    const { state, events } = decideChannel(channel.state, observation);
+    channel.state = state;
+    const time = Date.now();
+    for (const { type, ...details } of events) {
+      if (type === 'ClientConnected') {
+        channel.connectedAt = time;
+        this.channels.wentOnline(client);
+        this.metrics.connectionAccepted();
+      } else if (type === 'ClientConnectionClosed') {
+        this.channels.wentOffline(client);
+        this.metrics.connectionClosed();
+      }
+      const data = {
+        clientId: client.id,
+        channelId: channel.channelId,
+        clientIp: channel.clientIp,
+        time,
+        ...details,
+      };
+      this.recorder.record({ type, data });
+    }
+  }
+
+  private guarded(where: string, work: () => void, done: (error: Error | null, ok: boolean) => void): void {
+    try {
+      work();
+      done(null, true);
+    } catch (error) {
+      this.unexpected(where, error);
+      done(error as Error, false);
+    }
+  }
+
+  private unexpected(where: string, error: unknown): void {
+    this.metrics.unexpectedError(where);
+    this.logger.error(`${where}: ${(error as Error)?.stack ?? shown(String(error))}`);
+  }
 }

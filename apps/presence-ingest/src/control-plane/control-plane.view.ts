@@ -24,6 +24,7 @@ export class ControlPlaneView implements OnModuleDestroy {
   private state: ControlPlaneState = initialControlPlaneState();
   private refreshing: Promise<void> | undefined;
   private stopFollowing: (() => void) | undefined;
+  private readonly changeListeners: (() => void)[] = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -35,6 +36,11 @@ export class ControlPlaneView implements OnModuleDestroy {
   async start(): Promise<void> {
     await this.refresh();
     this.stopFollowing = this.store.onAppended(() => void this.refresh().catch(() => undefined));
+  }
+
+  /** Called after each read that changed the control plane (revocations close connections). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
   }
 
   has(groupId: string): boolean {
@@ -70,6 +76,7 @@ export class ControlPlaneView implements OnModuleDestroy {
   private async readNewEvents(): Promise<void> {
     try {
       const events = await this.store.readStream(this.stream, this.state.version + 1);
+      if (events.length === 0) return;
       for (const event of events) {
         if (!isControlPlaneEvent(event)) continue;
         this.state = evolveControlPlane(this.state, event, {
@@ -77,6 +84,7 @@ export class ControlPlaneView implements OnModuleDestroy {
           occurredAt: event.metadata.occurredAt,
         });
       }
+      for (const listener of this.changeListeners) listener();
     } catch (error) {
       this.logger.warn(`could not read the control plane (${this.stream}): ${String(error)}`);
       throw error;

@@ -18,6 +18,8 @@ export class PresenceMetrics {
   private readonly stored;
   private readonly appendSeconds;
   private readonly batchSize;
+  private readonly topicRefusals;
+  private readonly errors;
   private queued: () => number = () => 0;
 
   constructor(metrics: AppMetrics) {
@@ -49,6 +51,16 @@ export class PresenceMetrics {
       help: 'presence events per group-commit append',
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
     });
+    this.topicRefusals = metrics.counter({
+      name: 'mqtt_topic_refusals_total',
+      help: 'PUBLISH and SUBSCRIBE refused by the topic permissions, by action',
+      labelNames: ['action'] as const,
+    });
+    this.errors = metrics.counter({
+      name: 'presence_unexpected_errors_total',
+      help: 'errors caught in the broker that no peer should be able to cause (see the log), by where',
+      labelNames: ['where'] as const,
+    });
     const queued = () => this.queued();
     metrics.gauge({
       name: 'presence_events_queued',
@@ -71,6 +83,19 @@ export class PresenceMetrics {
 
   connectionRefused(returnCode: number): void {
     this.refused.inc({ reason: REFUSALS[returnCode] ?? `connack_${returnCode}` });
+  }
+
+  /** On accept, before any byte is read: `max_connections` or `connect_rate` (per source address). */
+  connectionRefusedOnAccept(why: 'max-connections' | 'connect-rate'): void {
+    this.refused.inc({ reason: why.replace('-', '_') });
+  }
+
+  topicRefused(action: 'publish' | 'subscribe'): void {
+    this.topicRefusals.inc({ action });
+  }
+
+  unexpectedError(where: string): void {
+    this.errors.inc({ where });
   }
 
   batchStored(batch: readonly Committable[], appendSeconds: number): void {

@@ -5,6 +5,7 @@ import {
   clientStream,
   refusedConnectStream,
   type ClientConnectRefused,
+  type ClientTopicRefused,
   type PresenceEvent,
 } from '#libs/presence';
 import { PresenceMetrics } from '../metrics/presence-metrics.js';
@@ -42,9 +43,9 @@ export class PresenceRecorder {
     return this.commits.pending;
   }
 
-  record(event: PresenceEvent | ClientConnectRefused): void {
+  record(event: PresenceEvent | ClientConnectRefused | ClientTopicRefused): void {
     const stream =
-      event.type === 'ClientConnectRefused'
+      event.type === 'ClientConnectRefused' || event.type === 'ClientTopicRefused'
         ? refusedConnectStream(event.data.clientId)
         : clientStream(event.data.clientId);
     this.commits.add({

@@ -13,7 +13,10 @@ const ACTIONS: Record<string, string> = {
   ClientConnectRefused: 'connect',
 };
 
-/** A client's trace (QueryMqttTraceDevice): every connect, disconnect and close, refused connects included. */
+/**
+ * A client's trace (QueryMqttTraceDevice): every connect, disconnect and close, refused connects and refused
+ * PUBLISH / SUBSCRIBE included.
+ */
 @ApiResource('clients')
 @Controller('api/v1/clients')
 export class ClientTraceHttpController {
@@ -39,15 +42,28 @@ export class ClientTraceHttpController {
   }
 }
 
+/** The protocol level and MQTT 5 reason codes, and refusals counted but not traced, where recorded. */
+function mqttDetails(data: RecordedEvent['data']) {
+  const pick = (name: string) => (typeof data[name] === 'number' ? { [name]: data[name] } : {});
+  return {
+    ...pick('protocolVersion'),
+    ...pick('clientReasonCode'),
+    ...pick('serverReasonCode'),
+    ...pick('refusedSinceNotTraced'),
+  };
+}
+
 function entry(event: RecordedEvent) {
-  const refused = event.type === 'ClientConnectRefused';
+  const refused = event.type === 'ClientConnectRefused' || event.type === 'ClientTopicRefused';
+  const action = event.type === 'ClientTopicRefused' ? String(event.data['action']) : ACTIONS[event.type];
   return {
     time: new Date(event.data['time'] as number).toISOString(),
     ...(refused ? {} : { channelId: event.data['channelId'], seq: event.version }),
-    action: ACTIONS[event.type] ?? event.type,
-    actionCode: `mqtt.trace.action.${ACTIONS[event.type] ?? 'unknown'}`,
+    action: action ?? event.type,
+    actionCode: `mqtt.trace.action.${action ?? 'unknown'}`,
     reason: event.data['reason'],
-    ...(refused && { refused: true }),
+    ...mqttDetails(event.data),
+    ...(refused && { refused: true, detail: event.data['detail'] }),
     ...(event.data['inferred'] === true && { inferred: true }),
   };
 }
