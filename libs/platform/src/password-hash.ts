@@ -16,9 +16,16 @@ export async function hashPassword(password: string): Promise<string> {
   return ['pbkdf2-sha256', ITERATIONS, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
-export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
-  const [scheme, iterations, salt, hash] = encoded.split('$');
-  if (scheme !== 'pbkdf2-sha256' || !iterations || !salt || !hash) return false;
+/** The work of one check against a hash nobody has: an unknown user costs what a wrong password does. */
+const DUMMY_HASH = `pbkdf2-sha256$${ITERATIONS}$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(KEY_LENGTH).toString('base64')}`;
+
+/** False for a wrong password, a malformed hash or none at all (`undefined`), after the same work as a check. */
+export async function verifyPassword(password: string, encoded: string | undefined): Promise<boolean> {
+  const [scheme, iterations, salt, hash] = (encoded ?? DUMMY_HASH).split('$');
+  if (scheme !== 'pbkdf2-sha256' || !iterations || !salt || !hash) {
+    await verifyPassword(password, undefined);
+    return false;
+  }
   const expected = Buffer.from(hash, 'base64');
   const actual = await derive(
     password,
@@ -27,5 +34,5 @@ export async function verifyPassword(password: string, encoded: string): Promise
     expected.length,
     'sha256',
   );
-  return timingSafeEqual(actual, expected);
+  return encoded !== undefined && timingSafeEqual(actual, expected);
 }
