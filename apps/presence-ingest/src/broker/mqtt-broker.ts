@@ -71,12 +71,18 @@ export class MqttBroker implements ConnectionHandler {
           },
         ),
       authorizePublish: (client, packet, done) => {
-        const refusal = client && this.access.refusePublish(client, packet.topic);
-        if (refusal && client!.version < 5) this.observe(client!, { type: 'NotAuthorized' });
+        const refusal =
+          client && this.refused('authorizePublish', () => this.access.refusePublish(client, packet.topic));
+        // aedes closes an MQTT 3.1.1 connection whose PUBLISH it refuses (a will of a closed one is only dropped).
+        if (refusal && client.version < 5 && !client.closed) this.observe(client, { type: 'NotAuthorized' });
         done(refusal ? new Error(refusal) : null);
       },
-      authorizeSubscribe: (client, subscription, done) =>
-        done(null, this.access.refuseSubscribe(client, subscription.topic) ? null : subscription),
+      authorizeSubscribe: (client, subscription, done) => {
+        const refusal = this.refused('authorizeSubscribe', () =>
+          this.access.refuseSubscribe(client, subscription.topic),
+        );
+        done(null, refusal ? null : subscription);
+      },
     });
     broker.on('connackSent', (packet, client) => {
       const code = (packet as { returnCode?: number; reasonCode?: number }).returnCode ?? packet.reasonCode;
@@ -212,6 +218,16 @@ export class MqttBroker implements ConnectionHandler {
         ...details,
       };
       this.recorder.record({ type, data });
+    }
+  }
+
+  /** A topic check that fails refuses, never throws into aedes. */
+  private refused(where: string, check: () => string | undefined): string | undefined {
+    try {
+      return check();
+    } catch (error) {
+      this.unexpected(where, error);
+      return 'refused: the check failed';
     }
   }
 
