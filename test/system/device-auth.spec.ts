@@ -120,7 +120,7 @@ describe('device authentication', () => {
     const stored = JSON.stringify(await store.readAll(0, { limit: 10_000 }));
     expect(stored).not.toContain('fleet-password-1');
     expect(stored).not.toContain('van-password-1');
-    expect(stored).toMatch(/pbkdf2-sha256\$20000\$/);
+    expect(stored).toMatch(/scrypt\$16384\$8\$5\$/);
     const refused = await store.readStream('refused-GID_secure@@@van-1');
     expect(refused.map((e) => e.data['reason'])).toContain('not authorized');
   });

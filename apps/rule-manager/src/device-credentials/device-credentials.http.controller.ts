@@ -17,7 +17,7 @@ const CREDENTIALS_BODY = {
 
 /**
  * MQTT username/password for a whole group or for one device (which wins). Passwords are hashed here, at the
- * edge (PBKDF2-SHA256, salted); only the hash reaches an event, and nothing ever returns it.
+ * edge (scrypt, salted, OWASP's parameters); only the hash reaches an event, and nothing ever returns it.
  */
 @ApiResource('device credentials')
 @Controller('api/v1')
