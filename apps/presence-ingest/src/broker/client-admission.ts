@@ -6,6 +6,8 @@ import type { SignatureCheck } from './signature-auth.js';
 export const IDENTIFIER_REJECTED = 2;
 export const BAD_USERNAME_OR_PASSWORD = 4;
 export const NOT_AUTHORIZED = 5;
+/** Too many password checks waiting: the device should try again (MQTT 5: 0x88). */
+export const SERVER_UNAVAILABLE = 3;
 
 /** What a CONNECT asks for; every field is untrusted (any length, any bytes). */
 export interface ConnectRequest {
@@ -31,8 +33,11 @@ export interface AdmissionRules {
   isRegistered(groupId: string): Promise<boolean>;
   /** The device's own credentials, else its group's, else none. */
   credentialsFor(clientId: string, groupId: string): DeviceCredentialsData | undefined;
-  /** `undefined` as the hash does the same work and answers false: no user enumeration by timing. */
-  verifyPassword(password: string, passwordHash: string | undefined): Promise<boolean>;
+  /**
+   * `undefined` as the hash does the same work and answers false: no user enumeration by timing. `busy` when too
+   * many checks wait already.
+   */
+  verifyPassword(password: string, passwordHash: string | undefined): Promise<boolean | 'busy'>;
   /** Signature mode: `not-a-signature` when the username is not `Signature|…`. */
   checkSignature(
     username: string | undefined,
@@ -112,6 +117,16 @@ export async function admitClient(connect: ConnectRequest, rules: AdmissionRules
   const text = password?.toString('utf8') ?? '';
   const exactText = password === undefined || Buffer.from(text).equals(password);
   const hashMatches = await rules.verifyPassword(text, exactText ? credentials?.passwordHash : undefined);
+  if (hashMatches === 'busy') {
+    const reason = `too many password checks waiting; ${clientId} may try again`;
+    return {
+      admitted: false,
+      returnCode: SERVER_UNAVAILABLE,
+      reason,
+      traceReason: 'not authorized',
+      traceable: false,
+    };
+  }
   if (!credentials)
     return refuse(
       NOT_AUTHORIZED,

@@ -13,7 +13,7 @@ import {
 import { PresenceMetrics } from '../metrics/presence-metrics.js';
 import { PresenceRecorder } from '../recording/presence-recorder.js';
 import { Channels } from './channel.js';
-import { admitClient, shown, stillAdmitted } from './client-admission.js';
+import { SERVER_UNAVAILABLE, admitClient, shown, stillAdmitted } from './client-admission.js';
 import { ConnectRefusals } from './connect-refusals.js';
 import { ConnectionGuard } from './connection-guard.js';
 import { DeviceAccess } from './device-access.js';
@@ -21,7 +21,6 @@ import { watchForDisconnect } from './disconnect-watch.js';
 import { listen, type ConnectionHandler, type Listener } from './listeners.js';
 
 const NETWORK_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
-const SERVER_UNAVAILABLE = 3;
 
 /**
  * The embedded aedes broker. It admits clients of registered groups and translates what aedes reports into

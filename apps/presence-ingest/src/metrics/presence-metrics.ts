@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { Committable } from '#libs/event-store';
 import { AppMetrics } from '#libs/platform';
-import { BAD_USERNAME_OR_PASSWORD, IDENTIFIER_REJECTED, NOT_AUTHORIZED } from '../broker/client-admission.js';
+import {
+  BAD_USERNAME_OR_PASSWORD,
+  IDENTIFIER_REJECTED,
+  NOT_AUTHORIZED,
+  SERVER_UNAVAILABLE,
+} from '../broker/client-admission.js';
 
 const REFUSALS: Record<number, string> = {
   [IDENTIFIER_REJECTED]: 'identifier_rejected',
   [BAD_USERNAME_OR_PASSWORD]: 'bad_username_or_password',
   [NOT_AUTHORIZED]: 'not_authorized',
+  [SERVER_UNAVAILABLE]: 'server_unavailable',
 };
 
 /** presence-ingest's metrics: what the broker admits and refuses, and how its events reach the store. */
