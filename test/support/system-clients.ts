@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import type { EventStore, RecordedEvent } from '#libs/event-store';
 import { E2E_ADMIN_SECRET } from './app-processes.js';
 
 /** Calls rule-manager's API of a deployment started with `isolatedEnv`, as its admin. */
@@ -42,3 +43,15 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Waits until the client's stream holds `count` events (the broker stores them by group commit). */
+export const storedEventsOf = (
+  store: EventStore,
+  clientId: string,
+  count: number,
+): Promise<RecordedEvent[]> =>
+  eventually(
+    () => store.readStream(`client-${clientId}`),
+    (events) => events.length >= count,
+    10_000,
+  );

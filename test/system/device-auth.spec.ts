@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { openEventStore, type EventStore } from '#libs/event-store';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
-import { connectedClient } from '../support/mqtt-clients.js';
+import { connackCode as connack, connectedClient } from '../support/mqtt-clients.js';
 import { apiOf, eventually } from '../support/system-clients.js';
 
 /** Device authentication with anonymous access off: group and device credentials managed through the API. */
@@ -12,24 +11,12 @@ let env: Record<string, string>;
 let apps: RunningApp[] = [];
 let store: EventStore;
 
-/** The CONNACK return code a client gets: 0 accepted, 4 bad user name or password, 5 not authorized. */
-function connackCode(clientId: string, username?: string, password?: string): Promise<number> {
-  return new Promise((resolve) => {
-    const client = mqtt.connect(`mqtt://127.0.0.1:${env['MQTT_PORT']}`, {
-      clientId,
-      reconnectPeriod: 0,
-      ...(username !== undefined && { username, password }),
-    });
-    client.once('connect', () => {
-      client.end(true);
-      resolve(0);
-    });
-    client.once('error', (error) => {
-      client.end(true);
-      resolve((error as { code?: number }).code ?? -1);
-    });
+/** The CONNACK return code a 3.1.1 client gets: 0 accepted, 4 bad user name or password, 5 not authorized. */
+const connackCode = (clientId: string, username?: string, password?: string): Promise<number> =>
+  connack(`mqtt://127.0.0.1:${env['MQTT_PORT']}`, {
+    clientId,
+    ...(username !== undefined && { username, password }),
   });
-}
 
 /** presence-ingest follows the control plane within milliseconds; a test waits for it like a device would retry. */
 async function eventuallyCode(expected: number, ...args: Parameters<typeof connackCode>): Promise<number> {

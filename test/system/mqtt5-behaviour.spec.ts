@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { openEventStore, type EventStore, type RecordedEvent } from '#libs/event-store';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
-import { apiOf, eventually } from '../support/system-clients.js';
+import { apiOf, eventually, storedEventsOf } from '../support/system-clients.js';
 import { connackCode, connectedClient, mosquittoPub } from '../support/mqtt-clients.js';
 
 /**
@@ -15,12 +15,7 @@ let store: EventStore;
 const url = () => `mqtt://127.0.0.1:${env['MQTT_PORT']}`;
 const api = (...args: Parameters<ReturnType<typeof apiOf>>) => apiOf(env)(...args);
 
-const eventsOf = (clientId: string, count: number): Promise<RecordedEvent[]> =>
-  eventually(
-    () => store.readStream(`client-${clientId}`),
-    (events) => events.length >= count,
-    10_000,
-  );
+const eventsOf = (clientId: string, count: number) => storedEventsOf(store, clientId, count);
 const summary = (events: RecordedEvent[]) =>
   events.map((e) => [e.type, e.data['reason'], e.data['clientReasonCode'], e.data['serverReasonCode']]);
 

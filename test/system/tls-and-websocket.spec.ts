@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { openEventStore, type EventStore, type RecordedEvent } from '#libs/event-store';
+import { openEventStore, type EventStore } from '#libs/event-store';
 import { controlPlaneStream } from '#libs/rules';
 import { freePort, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
-import { eventually } from '../support/system-clients.js';
+import { storedEventsOf } from '../support/system-clients.js';
 
 /**
  * MQTT over TCP, over TLS (when a certificate is configured) and over WebSocket, each on its own port: MQTT 3.1,
@@ -77,13 +77,7 @@ async function connectAndLeave(url: string, clientId: string, protocolVersion: 3
   await client.endAsync();
 }
 
-/** Waits until the client's stream holds `count` events (the broker stores them by group commit). */
-const eventsOf = (clientId: string, count: number): Promise<RecordedEvent[]> =>
-  eventually(
-    () => store.readStream(`client-${clientId}`),
-    (events) => events.length >= count,
-    10_000,
-  );
+const eventsOf = (clientId: string, count: number) => storedEventsOf(store, clientId, count);
 
 describe('more listeners', () => {
   it('announces every listener it opened', () => {

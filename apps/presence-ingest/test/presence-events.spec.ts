@@ -16,7 +16,7 @@ import { configuredListeners } from '../src/broker/listeners.js';
 import { MqttBroker } from '../src/broker/mqtt-broker.js';
 import { PresenceIngestModule } from '../src/presence-ingest.module.js';
 import { ControlPlaneView } from '../src/control-plane/control-plane.view.js';
-import { eventually } from '../../../test/support/system-clients.js';
+import { eventually, storedEventsOf } from '../../../test/support/system-clients.js';
 
 /** Real MQTT clients against the embedded broker; the presence events are read back from a real SQLite store. */
 let app: INestMicroservice;
@@ -68,13 +68,7 @@ function connect(clientId: string, options: IClientOptions = {}): Promise<MqttCl
   });
 }
 
-/** Waits until the client's stream holds `count` events (the broker stores them by group commit). */
-const eventsOf = (clientId: string, count: number): Promise<RecordedEvent[]> =>
-  eventually(
-    () => store.readStream(`client-${clientId}`),
-    (events) => events.length >= count,
-    10_000,
-  );
+const eventsOf = (clientId: string, count: number) => storedEventsOf(store, clientId, count);
 
 const summary = (events: RecordedEvent[]) =>
   events.map((e) => `${e.version} ${e.type} ${String(e.data['reason'])}`);

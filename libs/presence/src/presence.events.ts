@@ -60,34 +60,28 @@ export function statusEventType(type: PresenceEventType): StatusEventType {
   return STATUS_EVENT_TYPES[type];
 }
 
+/** What the trace keeps of a refusal: bounded detail, never a credential. */
+export interface RefusalData {
+  [key: string]: unknown;
+  clientId: string;
+  clientIp: string;
+  time: number;
+  reason: PresenceReason;
+  detail: string;
+  /** How many refusals of this client were counted but not traced since the previous entry. */
+  refusedSinceNotTraced?: number;
+}
+
 /**
  * A CONNECT the broker refused (SPEC §2): no notification and no sequence number, only a trace entry, kept in its
  * own stream so the client's sequence stays the sequence of its connections.
  */
-export type ClientConnectRefused = {
-  type: 'ClientConnectRefused';
-  data: {
-    [key: string]: unknown;
-    clientId: string;
-    clientIp: string;
-    time: number;
-    reason: PresenceReason;
-    detail: string;
-  };
-};
+export type ClientConnectRefused = { type: 'ClientConnectRefused'; data: RefusalData };
 
 /** A PUBLISH or SUBSCRIBE the topic permissions refused; kept beside the refused connects, rate-limited alike. */
 export type ClientTopicRefused = {
   type: 'ClientTopicRefused';
-  data: {
-    [key: string]: unknown;
-    clientId: string;
-    clientIp: string;
-    time: number;
-    reason: PresenceReason;
-    action: 'publish' | 'subscribe';
-    detail: string;
-  };
+  data: RefusalData & { action: 'publish' | 'subscribe' };
 };
 
 export const REFUSED_STREAM_PREFIX = 'refused-';
