@@ -97,7 +97,11 @@ describe('a client status notification, end to end', () => {
       expect(Math.abs(Date.now() - (body['time'] as number))).toBeLessThan(120_000);
       expect(message.keys).toEqual([body['clientId'], `e2e-status:${message.properties['eventId']}`]);
       expect(message.messageGroup).toBe(body['clientId']);
-      expect(message.properties).toMatchObject({ ruleId: 'e2e-status', instanceId: 'mqtt-test' });
+      expect(message.properties).toMatchObject({
+        ruleId: 'e2e-status',
+        instanceId: 'mqtt-test',
+        protocolVersion: '4',
+      });
     }
     const channels = (client: string) =>
       new Set(

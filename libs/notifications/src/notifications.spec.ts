@@ -86,6 +86,17 @@ describe('the RocketMQ message', () => {
     expect(toStatusMessage(notification, { fifo: true }, 'mqtt-local').messageGroup).toBe('GID_XXX@@@YYYYY');
   });
 
+  it('carries the MQTT protocol level and an MQTT 5 DISCONNECT reason code as properties, never in the body', () => {
+    const v5 = {
+      ...notification,
+      event: { ...notification.event, protocolVersion: 5, clientReasonCode: 4 },
+    };
+    const message = toStatusMessage(v5, { fifo: false }, 'mqtt-local');
+    expect(message.properties).toMatchObject({ protocolVersion: '5', clientReasonCode: '4' });
+    expect(message.properties['serverReasonCode']).toBeUndefined();
+    expect(message.body).toBe(toStatusMessage(notification, { fifo: false }, 'mqtt-local').body);
+  });
+
   it('adds certificateChainSn last, only for certificate clients', () => {
     const withCert = {
       ...notification,
