@@ -68,35 +68,14 @@ export async function admitClient(connect: ConnectRequest, rules: AdmissionRules
   const parsed = parseClientId(clientId);
   if (!parsed.ok) {
     const reason = `client ID ${shown(clientId)} ${parsed.problem.slice(0, 2 * SHOWN_CHARACTERS)}`;
-    return {
-      admitted: false,
-      returnCode: IDENTIFIER_REJECTED,
-      reason,
-      traceReason: 'invalid param',
-      traceable: false,
-    };
+    return refusal(IDENTIFIER_REJECTED, reason, 'invalid param', false);
   }
   if (!(await rules.isRegistered(parsed.groupId))) {
     const reason = `group ${parsed.groupId} of client ${clientId} is not registered`;
-    return {
-      admitted: false,
-      returnCode: IDENTIFIER_REJECTED,
-      reason,
-      traceReason: 'not authorized',
-      traceable: false,
-    };
+    return refusal(IDENTIFIER_REJECTED, reason, 'not authorized', false);
   }
-  const refuse = (
-    returnCode: number,
-    reason: string,
-    traceReason: PresenceReason = 'not authorized',
-  ): Admission => ({
-    admitted: false,
-    returnCode,
-    reason,
-    traceReason,
-    traceable: true,
-  });
+  const refuse = (returnCode: number, reason: string, traceReason: PresenceReason = 'not authorized') =>
+    refusal(returnCode, reason, traceReason, true);
   if (connect.keepaliveSeconds > rules.maxKeepaliveSeconds) {
     return refuse(
       IDENTIFIER_REJECTED,
@@ -119,13 +98,7 @@ export async function admitClient(connect: ConnectRequest, rules: AdmissionRules
   const hashMatches = await rules.verifyPassword(text, exactText ? credentials?.passwordHash : undefined);
   if (hashMatches === 'busy') {
     const reason = `too many password checks waiting; ${clientId} may try again`;
-    return {
-      admitted: false,
-      returnCode: SERVER_UNAVAILABLE,
-      reason,
-      traceReason: 'not authorized',
-      traceable: false,
-    };
+    return refusal(SERVER_UNAVAILABLE, reason, 'not authorized', false);
   }
   if (!credentials)
     return refuse(
@@ -143,6 +116,15 @@ export async function admitClient(connect: ConnectRequest, rules: AdmissionRules
     passwordHash: credentials.passwordHash,
   };
   return { admitted: true, groupId: parsed.groupId, basis };
+}
+
+function refusal(
+  returnCode: number,
+  reason: string,
+  traceReason: PresenceReason,
+  traceable: boolean,
+): Admission {
+  return { admitted: false, returnCode, reason, traceReason, traceable };
 }
 
 function signatureBasis(username: string, rules: AdmissionRules): AdmissionBasis {
