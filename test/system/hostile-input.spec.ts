@@ -143,6 +143,24 @@ describe('hostile input', () => {
     expect(presence().process.exitCode).toBeNull();
   });
 
+  it('closes a connection that sends no CONNECT after MQTT_CONNECT_TIMEOUT_MS (2 s here)', async () => {
+    const started = Date.now();
+    const { closedByBroker } = await sendRaw(port(), Buffer.alloc(0), 20_000);
+    expect(closedByBroker).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('accepts keepalive 0 (no MQTT keepalive) from a device that asks for it', async () => {
+    const code = await connackCode(`mqtt://127.0.0.1:${port()}`, {
+      clientId: 'GID_open@@@no-keepalive',
+      username: 'open',
+      password: 'open-password-1',
+      keepalive: 0,
+    });
+    expect(code).toBe(0);
+  });
+
   it('closes a WebSocket whose frame is larger than MQTT_MAX_PACKET_SIZE', async () => {
     const socket = new WebSocket(`ws://127.0.0.1:${env['MQTT_WS_PORT']}`, 'mqtt');
     await new Promise((opened) => socket.once('open', opened));
