@@ -25,7 +25,7 @@ export type AdmissionBasis =
 
 /** `traceable`: the client ID is well formed and its group registered, so its trace keeps the refusal. */
 export type Admission =
-  | { admitted: true; groupId: string; basis: AdmissionBasis }
+  | { admitted: true; groupId: string; deviceId: string; basis: AdmissionBasis }
   | { admitted: false; returnCode: number; reason: string; traceReason: PresenceReason; traceable: boolean };
 
 export interface AdmissionRules {
@@ -74,6 +74,7 @@ export async function admitClient(connect: ConnectRequest, rules: AdmissionRules
     const reason = `group ${parsed.groupId} of client ${clientId} is not registered`;
     return refusal(IDENTIFIER_REJECTED, reason, 'not authorized', false);
   }
+  const ids = { groupId: parsed.groupId, deviceId: parsed.deviceId };
   const refuse = (returnCode: number, reason: string, traceReason: PresenceReason = 'not authorized') =>
     refusal(returnCode, reason, traceReason, true);
   if (connect.keepaliveSeconds > rules.maxKeepaliveSeconds) {
@@ -84,13 +85,11 @@ export async function admitClient(connect: ConnectRequest, rules: AdmissionRules
     );
   }
   const signature = rules.checkSignature(username, password, clientId);
-  if (signature === 'valid')
-    return { admitted: true, groupId: parsed.groupId, basis: signatureBasis(username!, rules) };
+  if (signature === 'valid') return { admitted: true, ...ids, basis: signatureBasis(username!, rules) };
   if (signature === 'invalid')
     return refuse(BAD_USERNAME_OR_PASSWORD, `wrong signature for ${clientId} (username ${shown(username)})`);
   const credentials = rules.credentialsFor(clientId, parsed.groupId);
-  if (!credentials && rules.allowAnonymous)
-    return { admitted: true, groupId: parsed.groupId, basis: { kind: 'anonymous' } };
+  if (!credentials && rules.allowAnonymous) return { admitted: true, ...ids, basis: { kind: 'anonymous' } };
   // The slow hash runs whatever the username and whether or not credentials exist, so the answer's timing
   // tells nothing about which devices have credentials. A password that is not valid UTF-8 matches none.
   const text = password?.toString('utf8') ?? '';
@@ -115,7 +114,7 @@ export async function admitClient(connect: ConnectRequest, rules: AdmissionRules
     username: credentials.username,
     passwordHash: credentials.passwordHash,
   };
-  return { admitted: true, groupId: parsed.groupId, basis };
+  return { admitted: true, ...ids, basis };
 }
 
 function refusal(

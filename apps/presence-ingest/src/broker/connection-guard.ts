@@ -1,8 +1,6 @@
 import type { Socket } from 'node:net';
 import type { MqttLimits } from '#libs/platform';
-
-const isLoopback = (address: string) =>
-  address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+import { isLoopbackAddress } from './channel.js';
 
 /**
  * The first check of every new connection, before a byte of it is parsed: at most `maxConnections` open over all
@@ -27,7 +25,7 @@ export class ConnectionGuard {
   admit(socket: Socket, now: number): boolean {
     if (this.open >= this.limits.maxConnections) return this.refuse(socket, 'max-connections');
     const address = socket.remoteAddress ?? '';
-    if (this.limits.connectRatePerAddress > 0 && !isLoopback(address)) {
+    if (this.limits.connectRatePerAddress > 0 && !isLoopbackAddress(address)) {
       const second = Math.floor(now / 1000);
       if (second !== this.second) {
         this.second = second;

@@ -1,18 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Client } from 'aedes';
 import { APP_CONFIG, CredentialsCipher, type AppConfig } from '#libs/platform';
-import { parseClientId } from '#libs/presence';
 import { authorizeTopic } from '#libs/rules';
 import { ControlPlaneView } from '../control-plane/control-plane.view.js';
 import { PresenceMetrics } from '../metrics/presence-metrics.js';
 import { PresenceRecorder } from '../recording/presence-recorder.js';
-import { clientAddress } from './channel.js';
+import type { Channel } from './channel.js';
 import { shown, type AdmissionRules } from './client-admission.js';
 import { RefusalBudget } from './refusal-budget.js';
 import { checkSignature, signatureAccessKey } from './signature-auth.js';
 import { VerifiedPasswords } from './verified-passwords.js';
 
-const isLoopback = (clientIp: string) => clientIp.startsWith('127.') || clientIp.startsWith('[::1]');
+/** An admitted client asking to publish or subscribe, as its channel knows it (nothing is looked up again). */
+export type TopicRequester = Pick<Channel, 'clientIp' | 'loopback'> & {
+  clientId: string;
+  admission: NonNullable<Channel['admission']>;
+};
 
 /**
  * Who may connect and what they may publish and subscribe to, as the control plane says now (followed from the
@@ -63,32 +65,21 @@ export class DeviceAccess {
     this.groups.onChange(listener);
   }
 
-  /** Why the client may not publish to `topic`, or undefined when it may. */
-  refusePublish(client: Client, topic: string): string | undefined {
-    return this.refuse(client, 'publish', topic);
-  }
-
-  refuseSubscribe(client: Client, filter: string): string | undefined {
-    return this.refuse(client, 'subscribe', filter);
-  }
-
-  private refuse(client: Client, action: 'publish' | 'subscribe', topic: string): string | undefined {
-    const parsed = parseClientId(client.id);
-    if (!parsed.ok) return 'not a client of a registered group';
-    const clientIp = clientAddress(client);
-    const permissions = this.groups.topicPermissionsFor(parsed.clientId, parsed.groupId);
-    const request = { action, topic, ...parsed, loopback: isLoopback(clientIp) };
-    const answer = authorizeTopic(permissions, request);
+  /** Why the client may not publish or subscribe to `topic` (counted and traced), or undefined when it may. */
+  refuse(requester: TopicRequester, action: 'publish' | 'subscribe', topic: string): string | undefined {
+    const { clientId, clientIp, loopback, admission } = requester;
+    const { groupId, deviceId } = admission;
+    const permissions = this.groups.topicPermissionsFor(clientId, groupId);
+    const answer = authorizeTopic(permissions, { action, topic, clientId, groupId, deviceId, loopback });
     if (answer.allowed) return undefined;
     const detail = `${action} ${shown(topic)} refused: ${answer.rule}`;
     this.metrics.topicRefused(action);
     const now = Date.now();
-    const trace = this.traced.take(client.id, now);
-    if (trace.write) {
-      this.logger.log(`${client.id} from ${clientIp}: ${detail}`);
+    if (this.traced.take(clientId, now).write) {
+      this.logger.log(`${clientId} from ${clientIp}: ${detail}`);
       this.recorder.record({
         type: 'ClientTopicRefused',
-        data: { clientId: client.id, clientIp, time: now, reason: 'not authorized', action, detail },
+        data: { clientId, clientIp, time: now, reason: 'not authorized', action, detail },
       });
     }
     return detail;

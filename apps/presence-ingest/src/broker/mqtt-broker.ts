@@ -70,17 +70,13 @@ export class MqttBroker implements ConnectionHandler {
           },
         ),
       authorizePublish: (client, packet, done) => {
-        const refusal =
-          client && this.refused('authorizePublish', () => this.access.refusePublish(client, packet.topic));
+        const refusal = client && this.topicRefusal(client, 'publish', packet.topic);
         // aedes closes an MQTT 3.1.1 connection whose PUBLISH it refuses (a will of a closed one is only dropped).
         if (refusal && client.version < 5 && !client.closed) this.observe(client, { type: 'NotAuthorized' });
         done(refusal ? new Error(refusal) : null);
       },
       authorizeSubscribe: (client, subscription, done) => {
-        const refusal = this.refused('authorizeSubscribe', () =>
-          this.access.refuseSubscribe(client, subscription.topic),
-        );
-        done(null, refusal ? null : subscription);
+        done(null, this.topicRefusal(client, 'subscribe', subscription.topic) ? null : subscription);
       },
     });
     broker.on('connackSent', (packet, client) => {
@@ -169,7 +165,8 @@ export class MqttBroker implements ConnectionHandler {
         returnCode: admission.returnCode,
       }) as AuthenticateError;
     }
-    channel.admission = { groupId: admission.groupId, username, basis: admission.basis };
+    const { groupId, deviceId, basis } = admission;
+    channel.admission = { groupId, deviceId, username, basis };
     // MQTT 3.1.1 §3.1.4: the new connection takes over; aedes closes the old one (0x8E to an MQTT 5 client).
     const previous = this.channels.liveClient(client.id);
     if (previous && previous !== client) this.observe(previous, { type: 'TakenOver' });
@@ -220,12 +217,15 @@ export class MqttBroker implements ConnectionHandler {
     }
   }
 
-  /** A topic check that fails refuses, never throws into aedes. */
-  private refused(where: string, check: () => string | undefined): string | undefined {
+  /** Why the client may not publish or subscribe there; a check that fails refuses, never throws into aedes. */
+  private topicRefusal(client: Client, action: 'publish' | 'subscribe', topic: string): string | undefined {
+    const channel = this.channels.of(client);
+    if (!channel?.admission) return 'not admitted';
+    const requester = { clientId: client.id, ...channel, admission: channel.admission };
     try {
-      return check();
+      return this.access.refuse(requester, action, topic);
     } catch (error) {
-      this.unexpected(where, error);
+      this.unexpected(`authorize ${action}`, error);
       return 'refused: the check failed';
     }
   }
