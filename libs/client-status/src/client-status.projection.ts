@@ -1,7 +1,10 @@
 import {
+  catchUpProjection,
   ProjectionConflictError,
   type EventStore,
   type JsonObject,
+  type LogBatch,
+  type Projection,
   type ProjectionChanges,
   type RecordedEvent,
 } from '#libs/event-store';
@@ -43,7 +46,11 @@ const BATCH = 5_000;
  * checkpoint, so several runners may share it: rule-manager follows it live, presence-ingest catches it up when it
  * starts (to close what its previous run left open) without slowing its broker afterwards.
  */
-export class ClientStatusProjection {
+export class ClientStatusProjection implements Projection {
+  readonly name = CLIENT_STATUS_PROJECTION;
+  readonly filter = { streamPrefixes: [CLIENT_STREAM_PREFIX] };
+  readonly batchSize = BATCH;
+
   constructor(private readonly store: EventStore) {}
 
   /** Drops every client's status and projects all presence events again (`npm run projections:rebuild`). */
@@ -54,33 +61,21 @@ export class ClientStatusProjection {
 
   /** Projects everything stored so far. */
   async catchUp(): Promise<void> {
-    while ((await this.step()) !== 'caught-up');
+    await catchUpProjection(this.store, this);
   }
 
-  /** One batch: `caught-up` when there was nothing to do, `conflict` when another runner committed first. */
-  async step(): Promise<'caught-up' | 'progressed' | 'conflict'> {
-    const checkpoint = await this.store.loadCheckpoint(CLIENT_STATUS_PROJECTION);
-    const head = await this.store.headPosition();
-    if (head <= checkpoint) return 'caught-up';
-    const events = await this.store.readAll(checkpoint, {
-      filter: { streamPrefixes: [CLIENT_STREAM_PREFIX] },
-      limit: BATCH,
-      toPosition: head,
-    });
-    // A short batch saw every position up to the head: the checkpoint moves past events of other streams too.
-    const next = events.length === BATCH ? events.at(-1)!.position : head;
+  async project({ events, after, through }: LogBatch): Promise<void | 'restart'> {
     try {
       await this.store.commitProjection(
         CLIENT_STATUS_PROJECTION,
-        next,
+        through,
         await this.changesFor(events),
-        checkpoint,
+        after,
       );
     } catch (error) {
-      if (error instanceof ProjectionConflictError) return 'conflict';
+      if (error instanceof ProjectionConflictError) return 'restart';
       throw error;
     }
-    return 'progressed';
   }
 
   async openChannels(): Promise<OpenChannel[]> {

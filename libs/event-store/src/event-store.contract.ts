@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DuplicateEventError, WrongExpectedVersionError } from './errors.js';
 import type { EventStore } from './event-store.port.js';
-import { describeSubscriptionContract } from './subscription.contract.js';
+import { describeFollowLogContract } from './follow-log.contract.js';
 import { describeReadAllContract } from './read-all.contract.js';
 import { describeDocumentsContract } from './documents.contract.js';
 import { describeLeasesContract } from './leases.contract.js';
@@ -207,7 +207,7 @@ export function describeEventStoreContract(name: string, factory: EventStoreFixt
     });
 
     describeReadAllContract(() => store);
-    describeSubscriptionContract(context, () => store);
+    describeFollowLogContract(context, () => store);
     describeDocumentsContract(
       () => store,
       () => context.open(),

@@ -1,3 +1,4 @@
+import { backoffDelay } from '#libs/backoff';
 import { DuplicateEventError } from './errors.js';
 import type { EventStore, NewEvent, StreamAppend } from './event-store.port.js';
 
@@ -20,7 +21,7 @@ export interface GroupCommitOptions {
   onStored?: (batch: readonly Committable[], appendSeconds: number) => void;
 }
 
-const MAX_RETRY_DELAY_MS = 5_000;
+const RETRY_BACKOFF = { initialMs: 100, maxMs: 5_000 };
 
 /**
  * Appends events by group commit: one transaction per batch instead of one per event, and the caller never waits
@@ -121,7 +122,7 @@ export class GroupCommit {
   }
 
   private retryDelay(): number {
-    return Math.min(MAX_RETRY_DELAY_MS, 50 * 2 ** Math.min(this.failures, 10));
+    return backoffDelay(this.failures, RETRY_BACKOFF);
   }
 }
 

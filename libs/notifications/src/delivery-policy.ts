@@ -1,3 +1,5 @@
+import { backoffDelay } from '#libs/backoff';
+
 /**
  * How a failed send is classified. Transient: the destination may accept it later (unreachable, timeout,
  * throttled, server error). Permanent: it never will as configured (topic missing, credentials refused, wrong
@@ -21,6 +23,7 @@ export type NextStep = { retryInMs: number } | { deadLetter: true };
  */
 export function afterFailure(policy: DeliveryPolicy, attempt: number, kind: FailureKind): NextStep {
   if (kind === 'permanent' && attempt >= policy.maxAttempts) return { deadLetter: true };
-  const exponent = Math.min(attempt - 1, 30);
-  return { retryInMs: Math.min(policy.maxBackoffMs, policy.baseBackoffMs * 2 ** exponent) };
+  return {
+    retryInMs: backoffDelay(attempt, { initialMs: policy.baseBackoffMs, maxMs: policy.maxBackoffMs }),
+  };
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { EventStore } from '#libs/event-store';
+import { followLog, type EventStore, type Following, type RecordedEvent } from '#libs/event-store';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import {
   controlPlaneStream,
@@ -23,7 +23,7 @@ export class ControlPlaneView implements OnModuleDestroy {
   private readonly stream: string;
   private state: ControlPlaneState = initialControlPlaneState();
   private refreshing: Promise<void> | undefined;
-  private stopFollowing: (() => void) | undefined;
+  private following: Following | undefined;
   private readonly changeListeners: (() => void)[] = [];
 
   constructor(
@@ -33,9 +33,18 @@ export class ControlPlaneView implements OnModuleDestroy {
     this.stream = controlPlaneStream(config.instanceId);
   }
 
+  /** Reads the stream, then follows the log from before that read: no full scan, and nothing missed. */
   async start(): Promise<void> {
+    const head = await this.store.headPosition();
     await this.refresh();
-    this.stopFollowing = this.store.onAppended(() => void this.refresh().catch(() => undefined));
+    this.following = followLog(this.store, {
+      name: 'control plane view',
+      from: head,
+      filter: { streamPrefixes: [this.stream] },
+      handle: async ({ events }) => this.apply(events),
+      onError: (error) =>
+        this.logger.warn(`could not read the control plane (${this.stream}): ${String(error)}`),
+    });
   }
 
   /** Called after each read that changed the control plane (revocations close connections). */
@@ -75,23 +84,30 @@ export class ControlPlaneView implements OnModuleDestroy {
 
   private async readNewEvents(): Promise<void> {
     try {
-      const events = await this.store.readStream(this.stream, this.state.version + 1);
-      if (events.length === 0) return;
-      for (const event of events) {
-        if (!isControlPlaneEvent(event)) continue;
-        this.state = evolveControlPlane(this.state, event, {
-          streamVersion: event.version,
-          occurredAt: event.metadata.occurredAt,
-        });
-      }
-      for (const listener of this.changeListeners) listener();
+      this.apply(await this.store.readStream(this.stream, this.state.version + 1));
     } catch (error) {
       this.logger.warn(`could not read the control plane (${this.stream}): ${String(error)}`);
       throw error;
     }
   }
 
-  onModuleDestroy(): void {
-    this.stopFollowing?.();
+  /** Events already applied (read by `refresh` and again by the follower) are skipped by their version. */
+  private apply(events: RecordedEvent[]): void {
+    const fresh = events.filter(
+      (event) => event.stream === this.stream && event.version > this.state.version,
+    );
+    if (fresh.length === 0) return;
+    for (const event of fresh) {
+      if (!isControlPlaneEvent(event)) continue;
+      this.state = evolveControlPlane(this.state, event, {
+        streamVersion: event.version,
+        occurredAt: event.metadata.occurredAt,
+      });
+    }
+    for (const listener of this.changeListeners) listener();
+  }
+
+  onModuleDestroy(): Promise<void> | undefined {
+    return this.following?.stop();
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Wakeup, type EventStore } from '#libs/event-store';
+import { followLog, type EventStore, type Following, type LogBatch } from '#libs/event-store';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { CLIENT_STREAM_PREFIX, type PresenceEventData } from '#libs/presence';
 import { MqttBroker } from '../broker/mqtt-broker.js';
@@ -8,7 +8,6 @@ import { ingestNodeId } from './node-id.js';
 const MEMBER_PREFIX = 'presence-ingest/member/';
 const MEMBER_TTL_MS = 10_000;
 const RENEW_MS = 3_000;
-const POLL_MS = 1_000;
 const BATCH = 1_000;
 
 /**
@@ -22,15 +21,11 @@ const BATCH = 1_000;
 export class RemoteTakeovers {
   private readonly logger = new Logger('nodes');
   readonly node: string;
-  private following = false;
   /** The head when the last renewal saw no other node: a node that joined after it stores its connects later. */
   private aloneAt = 0;
-  private position = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
-  private reading: Promise<void> | undefined;
-  private readonly wakeup = new Wakeup();
-  private unsubscribe: (() => void) | undefined;
+  private connects: Following | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -49,9 +44,7 @@ export class RemoteTakeovers {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    this.unsubscribe?.();
-    this.wakeup.signal();
-    await this.reading;
+    await this.connects?.stop();
     await this.store.releaseLeases(this.node, [MEMBER_PREFIX + this.node]).catch(() => undefined);
   }
 
@@ -63,38 +56,30 @@ export class RemoteTakeovers {
       (lease) => lease.owner !== this.node && lease.expiresAt > now,
     );
     if (others.length === 0) this.aloneAt = head;
-    if (others.length === 0 || this.following || this.stopped) return;
-    this.following = true;
-    this.position = this.aloneAt;
+    if (others.length === 0 || this.connects || this.stopped) return;
     this.logger.log(
       `following the connects of the other nodes (${others.map((lease) => lease.owner).join(', ')}) ` +
-        `from position ${this.position}, to close what they take over`,
+        `from position ${this.aloneAt}, to close what they take over`,
     );
-    this.unsubscribe = this.store.onAppended(() => this.wakeup.signal());
-    this.reading = this.follow();
+    this.connects = followLog(this.store, {
+      name: 'remote takeovers',
+      from: this.aloneAt,
+      filter: { streamPrefixes: [CLIENT_STREAM_PREFIX], types: ['ClientConnected'] },
+      batchSize: BATCH,
+      backoff: { initialMs: 1_000, maxMs: 5_000 },
+      handle: (batch) => this.closeTakenOver(batch),
+      onError: (error) => this.warn(error),
+    });
   }
 
-  private async follow(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const events = await this.store.readAll(this.position, {
-          filter: { streamPrefixes: [CLIENT_STREAM_PREFIX], types: ['ClientConnected'] },
-          limit: BATCH,
-        });
-        for (const event of events) {
-          this.position = event.position;
-          if (event.metadata['node'] === this.node) continue;
-          const { clientId, time } = event.data as PresenceEventData;
-          if (await this.broker.closeTakenOver(clientId, time))
-            this.logger.log(
-              `${clientId} connected on ${String(event.metadata['node'])}: closed its connection here`,
-            );
-        }
-        if (events.length < BATCH) await this.wakeup.wait(POLL_MS);
-      } catch (error) {
-        this.warn(error);
-        await this.wakeup.wait(POLL_MS);
-      }
+  private async closeTakenOver({ events }: LogBatch): Promise<void> {
+    for (const event of events) {
+      if (event.metadata['node'] === this.node) continue;
+      const { clientId, time } = event.data as PresenceEventData;
+      if (await this.broker.closeTakenOver(clientId, time))
+        this.logger.log(
+          `${clientId} connected on ${String(event.metadata['node'])}: closed its connection here`,
+        );
     }
   }
 

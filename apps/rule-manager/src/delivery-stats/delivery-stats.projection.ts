@@ -1,9 +1,12 @@
 import {
+  catchUpProjection,
   ProjectionConflictError,
   type EventStore,
   type JsonObject,
+  type LogBatch,
+  type Projection,
+  type ReadAllFilter,
   type RecordedEvent,
-  type SteppedProjection,
 } from '#libs/event-store';
 import {
   DELIVERY_STREAM_PREFIX,
@@ -40,7 +43,10 @@ const BATCH = 5_000;
  * event by the rules as of its position, exactly as dispatch does, so the counters add up whatever dispatch's
  * progress; outcomes, replays and redrives come from the delivery and redelivery streams.
  */
-export class DeliveryStatsProjection implements SteppedProjection {
+export class DeliveryStatsProjection implements Projection {
+  readonly name = DELIVERY_STATS_PROJECTION;
+  readonly filter: ReadAllFilter;
+  readonly batchSize = BATCH;
   private readonly controlStream: string;
   /** The rules as of `rulesAt`, kept between batches; refolded when another runner moved the checkpoint. */
   private rules: ControlPlaneAtPosition;
@@ -52,48 +58,38 @@ export class DeliveryStatsProjection implements SteppedProjection {
   ) {
     this.controlStream = controlPlaneStream(mqttInstanceId);
     this.rules = new ControlPlaneAtPosition(this.controlStream);
+    const prefixes = [
+      this.controlStream,
+      CLIENT_STREAM_PREFIX,
+      DELIVERY_STREAM_PREFIX,
+      REDELIVERY_STREAM_PREFIX,
+    ];
+    this.filter = { streamPrefixes: prefixes };
   }
 
   /** Drops the counters and dead letters and projects every stored event again (`npm run projections:rebuild`). */
   async rebuild(): Promise<void> {
     await this.store.resetProjection(DELIVERY_STATS_PROJECTION, Object.values(DELIVERY_STATS_COLLECTIONS));
     this.rulesAt = -1;
-    while ((await this.step()) !== 'caught-up');
+    await catchUpProjection(this.store, this);
   }
 
-  async step(): Promise<'caught-up' | 'progressed' | 'conflict'> {
-    const checkpoint = await this.store.loadCheckpoint(DELIVERY_STATS_PROJECTION);
-    const head = await this.store.headPosition();
-    if (head <= checkpoint) return 'caught-up';
-    if (this.rulesAt !== checkpoint) {
+  async project({ events, after, through }: LogBatch): Promise<void | 'restart'> {
+    if (this.rulesAt !== after) {
       const control = await this.store.readStream(this.controlStream);
-      this.rules = ControlPlaneAtPosition.upTo(this.controlStream, control, checkpoint);
+      this.rules = ControlPlaneAtPosition.upTo(this.controlStream, control, after);
     }
-    const events = await this.store.readAll(checkpoint, {
-      filter: {
-        streamPrefixes: [
-          this.controlStream,
-          CLIENT_STREAM_PREFIX,
-          DELIVERY_STREAM_PREFIX,
-          REDELIVERY_STREAM_PREFIX,
-        ],
-      },
-      limit: BATCH,
-      toPosition: head,
-    });
-    const next = events.length === BATCH ? events.at(-1)!.position : head;
     // Applied to a copy: kept only when the batch commits.
     const rules = this.rules.copy();
     const changes = await this.changesFor(events, rules);
     try {
-      await this.store.commitProjection(DELIVERY_STATS_PROJECTION, next, changes, checkpoint);
+      await this.store.commitProjection(DELIVERY_STATS_PROJECTION, through, changes, after);
     } catch (error) {
       this.rulesAt = -1;
-      if (error instanceof ProjectionConflictError) return 'conflict';
+      if (error instanceof ProjectionConflictError) return 'restart';
       throw error;
     }
-    [this.rules, this.rulesAt] = [rules, next];
-    return 'progressed';
+    [this.rules, this.rulesAt] = [rules, through];
   }
 
   private async changesFor(events: RecordedEvent[], rules: ControlPlaneAtPosition) {

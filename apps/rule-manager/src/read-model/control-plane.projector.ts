@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { startSubscription, type EventStore, type RecordedEvent, type Subscription } from '#libs/event-store';
+import { catchUpLog, followLog, type EventStore, type Following, type LogBatch } from '#libs/event-store';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { ControlPlaneAtPosition, controlPlaneStream } from '#libs/rules';
 import { CONTROL_PLANE_PROJECTION, COLLECTIONS, documentChanges } from './control-plane.documents.js';
@@ -22,7 +22,7 @@ export class ControlPlaneProjector implements OnApplicationBootstrap, OnModuleDe
   private readonly logger = new Logger('read-model');
   private readonly stream: string;
   private rules: ControlPlaneAtPosition;
-  private subscription: Subscription | undefined;
+  private following: Following | undefined;
   private waiters: { position: number; resolve: () => void }[] = [];
 
   constructor(
@@ -45,11 +45,9 @@ export class ControlPlaneProjector implements OnApplicationBootstrap, OnModuleDe
       await this.store.readStream(this.stream),
       checkpoint,
     );
-    this.subscription = startSubscription(this.store, {
-      name: CONTROL_PLANE_PROJECTION,
-      filter: { streamPrefixes: [this.stream] },
-      batchSize: 500,
-      handle: (events) => this.project(events),
+    this.following = followLog(this.store, {
+      ...this.followOptions(),
+      from: checkpoint,
       onError: (error) => this.logger.error(`read model update failed, retrying: ${String(error)}`),
     });
   }
@@ -59,10 +57,11 @@ export class ControlPlaneProjector implements OnApplicationBootstrap, OnModuleDe
     await this.store.resetProjection(CONTROL_PLANE_PROJECTION, Object.values(COLLECTIONS));
     this.rules = new ControlPlaneAtPosition(this.stream);
     let events = 0;
-    for (let batch = await this.read(0); batch.length > 0; batch = await this.read(batch.at(-1)!.position)) {
-      await this.project(batch);
-      events += batch.length;
-    }
+    await catchUpLog(this.store, {
+      ...this.followOptions(),
+      from: 0,
+      handle: (batch) => ((events += batch.events.length), this.project(batch)),
+    });
     return { events, position: this.rules.position };
   }
 
@@ -76,23 +75,27 @@ export class ControlPlaneProjector implements OnApplicationBootstrap, OnModuleDe
     });
   }
 
-  private read(after: number): Promise<RecordedEvent[]> {
-    return this.store.readAll(after, { filter: { streamPrefixes: [this.stream] }, limit: 500 });
+  private followOptions() {
+    return {
+      name: CONTROL_PLANE_PROJECTION,
+      filter: { streamPrefixes: [this.stream] },
+      batchSize: 500,
+      handle: (batch: LogBatch) => this.project(batch),
+    };
   }
 
-  private async project(events: RecordedEvent[]): Promise<void> {
+  /** The document changes commit with the checkpoint, also past the batches the filter left empty. */
+  private async project({ events, through }: LogBatch): Promise<void> {
     const before = this.rules.current;
     const next = this.rules.copy(); // the current state stays if the commit fails: the batch is retried
     for (const event of events) next.apply(event);
-    const last = events.at(-1);
-    if (!last) return;
     await this.store.commitProjection(
       CONTROL_PLANE_PROJECTION,
-      last.position,
+      through,
       documentChanges(before, next.current),
     );
     this.rules = next;
-    for (const waiter of this.waiters.filter((w) => w.position <= last.position)) this.release(waiter);
+    for (const waiter of this.waiters.filter((w) => w.position <= through)) this.release(waiter);
   }
 
   private release(waiter: { position: number; resolve: () => void }): void {
@@ -101,6 +104,6 @@ export class ControlPlaneProjector implements OnApplicationBootstrap, OnModuleDe
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.subscription?.stop();
+    await this.following?.stop();
   }
 }

@@ -31,7 +31,7 @@ export class ProjectionFollowers implements OnApplicationBootstrap, OnModuleDest
       ['delivery counters', new DeliveryStatsProjection(this.store, this.config.instanceId)],
     ] as const;
     this.following = projections.map(([what, projection]) =>
-      followProjection(projection, this.store, {
+      followProjection(this.store, projection, {
         onError: (error) => this.logger.error(`${what} update failed, retrying: ${String(error)}`),
       }),
     );

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { Backoff } from '#libs/backoff';
 
 export interface NotificationListenerOptions {
   connectionString: string;
@@ -10,9 +11,6 @@ export interface NotificationListenerOptions {
   onError: (error: Error) => void;
 }
 
-const FIRST_RETRY_MS = 100;
-const MAX_RETRY_MS = 5000;
-
 /**
  * A dedicated connection that LISTENs on the store's channel (pooled connections cannot: LISTEN lives as long
  * as the session). When the connection drops (PostgreSQL restarts, the backend is terminated) it reconnects
@@ -21,7 +19,7 @@ const MAX_RETRY_MS = 5000;
 export class NotificationListener {
   private client: pg.Client | undefined;
   private running = false;
-  private retryMs = FIRST_RETRY_MS;
+  private readonly reconnects = new Backoff({ initialMs: 100, maxMs: 5_000 });
   private retryTimer: NodeJS.Timeout | undefined;
   /** Bumped by start and stop, so a connect still in flight from an earlier start gives up. */
   private generation = 0;
@@ -71,7 +69,7 @@ export class NotificationListener {
       return;
     }
     this.client = client;
-    this.retryMs = FIRST_RETRY_MS;
+    this.reconnects.succeeded();
     onNotification();
   }
 
@@ -88,8 +86,7 @@ export class NotificationListener {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       if (this.running) void this.connect(this.generation);
-    }, this.retryMs);
+    }, this.reconnects.next());
     this.retryTimer.unref();
-    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
   }
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { AppendResult, RecordedEvent } from '../event-store.port.js';
-import { startSubscription, type Subscription } from '../subscription.js';
+import { followLog, type Following } from '../follow-log.js';
 import {
   isStrictlyIncreasing,
   newEvent,
@@ -18,7 +18,7 @@ import { appendLockKey } from './postgres.names.js';
  */
 describe('PostgreSQL: positions become visible in order', () => {
   let fixture: PostgresFixture;
-  let subscription: Subscription | undefined;
+  let subscription: Following | undefined;
   let handled: RecordedEvent[];
 
   beforeEach(async () => {
@@ -33,10 +33,11 @@ describe('PostgreSQL: positions become visible in order', () => {
 
   async function subscribeWithNewStore(): Promise<void> {
     const reader = await fixture.open();
-    subscription = startSubscription(reader, {
+    subscription = followLog(reader, {
       name: 'ordering',
+      from: 'stored',
       batchSize: 50,
-      handle: async (events) => void handled.push(...events),
+      handle: async ({ events }) => void handled.push(...events),
     });
     await subscription.caughtUp();
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, JsonObject, NewEvent, RecordedEvent } from '../event-store.port.js';
-import { startSubscription, type Subscription, type SubscriptionOptions } from '../subscription.js';
+import { followLog, type FollowLogOptions, type Following } from '../follow-log.js';
 
 /** One isolated store location (a SQLite file, a PostgreSQL schema) that tests may open several times. */
 export interface EventStoreFixture {
@@ -17,7 +17,7 @@ type Interceptor = (events: RecordedEvent[]) => void | Promise<void>;
 /** What every contract test gets: a fresh location, and subscriptions that are stopped after the test. */
 export class ContractContext {
   private fixture: EventStoreFixture | undefined;
-  private subscriptions: Subscription[] = [];
+  private subscriptions: Following[] = [];
 
   async setUp(factory: EventStoreFixtureFactory): Promise<void> {
     this.fixture = await factory();
@@ -36,16 +36,18 @@ export class ContractContext {
   }
 
   /**
-   * Starts a subscription that records what it handles. `intercept` runs before a batch is recorded: it may
+   * Follows the log from a stored checkpoint, recording what it handles. `intercept` runs before a batch is recorded: it may
    * throw to simulate a failing handler, or wait to simulate a slow one.
    */
-  subscribe(store: EventStore, options: Partial<SubscriptionOptions> & { intercept?: Interceptor }) {
+  subscribe(store: EventStore, options: Partial<FollowLogOptions> & { intercept?: Interceptor }) {
     const handled: RecordedEvent[] = [];
     const batchSizes: number[] = [];
-    const subscription = startSubscription(store, {
+    const subscription = followLog(store, {
       name: 'contract-subscription',
+      from: 'stored',
       ...options,
-      handle: async (events) => {
+      handle: async ({ events }) => {
+        if (events.length === 0) return;
         await options.intercept?.(events);
         handled.push(...events);
         batchSizes.push(events.length);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { EventStore } from './event-store.port.js';
-import type { Subscription } from './subscription.js';
+import { followLog, type Following, type LogBatch } from './follow-log.js';
 import {
   newEvent,
   newEvents,
@@ -10,9 +10,9 @@ import {
   sleep,
 } from './testing/contract-support.js';
 
-/** startSubscription over the adapter: checkpoints, restarts, retries, filters, wake-ups across instances. */
-export function describeSubscriptionContract(context: ContractContext, currentStore: () => EventStore): void {
-  describe('checkpointed subscription', () => {
+/** followLog over the adapter: checkpoints, restarts, retries, filters, wake-ups across instances. */
+export function describeFollowLogContract(context: ContractContext, currentStore: () => EventStore): void {
+  describe('followLog with a stored checkpoint', () => {
     it('delivers every event once, in position order, in batches of at most batchSize', async () => {
       const store = currentStore();
       await store.append('client-a', newEvents(7), 'any');
@@ -59,10 +59,10 @@ export function describeSubscriptionContract(context: ContractContext, currentSt
       const [p1, p2, p3, p4] = positionsOf(await store.readAll(0));
       const attempts: number[][] = [];
       const failures: string[] = [];
-      let running: Subscription | undefined;
+      let running: Following | undefined;
       const { subscription, handled } = context.subscribe(store, {
         batchSize: 2,
-        retryDelayMs: 20,
+        backoff: { initialMs: 20, maxMs: 1_000 },
         intercept: (events) => {
           attempts.push(positionsOf(events));
           if (events[0].data.index === 2 && attempts.length <= 3) throw new Error('RocketMQ is unreachable');
@@ -147,6 +147,58 @@ export function describeSubscriptionContract(context: ContractContext, currentSt
       await subscription.stop();
       expect(handled).toHaveLength(3);
       expect(await store.loadCheckpoint('slow')).toBe(appended.position);
+    });
+    describe('followLog from a position or a function', () => {
+      it('starts after a given position, stores no checkpoint, and hands where it has read through', async () => {
+        const store = currentStore();
+        const before = await store.append('client-a', newEvents(2, 'Before'), 'any');
+        const after = await store.append('client-a', newEvents(2, 'After'), 'any');
+        const tail = await store.append('other-a', newEvents(1, 'Other'), 'any');
+        const batches: LogBatch[] = [];
+        const following = followLog(store, {
+          name: 'from-a-position',
+          from: before.position,
+          filter: { streamPrefixes: ['client-'] },
+          handle: async (batch) => void batches.push(batch),
+        });
+        await following.caughtUp();
+        await following.stop();
+        expect(batches.map(({ events }) => events.map((event) => event.type))).toEqual([['After', 'After']]);
+        expect(batches[0]).toMatchObject({ after: before.position, through: tail.position });
+        expect(after.position).toBeLessThan(tail.position);
+        expect(following.position()).toBe(tail.position);
+        expect(await store.loadCheckpoint('from-a-position')).toBe(0);
+      });
+
+      it('starts again from `from()` when the handler answers restart, without a backoff', async () => {
+        const store = currentStore();
+        await store.append('client-a', newEvents(3), 'any');
+        const [, p2, p3] = positionsOf(await store.readAll(0));
+        let stored = 0;
+        const handledAfter: number[] = [];
+        const errors: unknown[] = [];
+        const following = followLog(store, {
+          name: 'restarting',
+          from: async () => stored,
+          batchSize: 1,
+          backoff: { initialMs: 60_000, maxMs: 60_000 },
+          onError: (error) => errors.push(error),
+          handle: async ({ after, through }) => {
+            handledAfter.push(after);
+            // Another runner commits p2 while this one handled p1: its commit is refused.
+            if (after === 0) {
+              stored = p2!;
+              return 'restart';
+            }
+            stored = through;
+          },
+        });
+        await following.caughtUp();
+        await following.stop();
+        expect(handledAfter).toEqual([0, p2]);
+        expect(following.position()).toBe(p3);
+        expect(errors).toEqual([]);
+      });
     });
   });
 }

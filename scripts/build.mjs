@@ -1,0 +1,59 @@
+// `npm run build`: compiles apps and libs into dist/. Several `npm run start:<app>` started at once each build
+// first; a lock lets one compile while the others wait, and the incremental build (its state in dist/) then
+// writes nothing unchanged, so an app already running never loads a half-written dist/.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const LOCK = join(ROOT, '.build.lock');
+const WAIT_LIMIT_MS = 10 * 60_000;
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Takes the lock directory (mkdir is atomic); a lock left by a build that died is taken over. */
+async function lock() {
+  const deadline = Date.now() + WAIT_LIMIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, 'pid'), String(process.pid));
+      return;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    let holder = NaN;
+    try {
+      holder = Number(readFileSync(join(LOCK, 'pid'), 'utf8'));
+    } catch {
+      // just created, pid not written yet
+    }
+    if (Number.isInteger(holder) && !isAlive(holder)) {
+      rmSync(LOCK, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`another build (pid ${holder}) holds ${LOCK} for too long`);
+    if (!told) console.error(`build: waiting for the build in progress (pid ${holder})`);
+    told = true;
+    await sleep(200);
+  }
+}
+
+await lock();
+try {
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const args = ['-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'];
+  const { status } = spawnSync(process.execPath, [tsc, ...args], { cwd: ROOT, stdio: 'inherit' });
+  process.exitCode = status ?? 1;
+} finally {
+  rmSync(LOCK, { recursive: true, force: true });
+}
