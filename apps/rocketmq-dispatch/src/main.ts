@@ -16,6 +16,19 @@ import { RocketmqDispatchModule } from './rocketmq-dispatch.module.js';
 
 const APP = 'rocketmq-dispatch';
 
+/*
+ * The way of a stored event to RocketMQ, one file a step:
+ *   partitions/partition-leases.ts   which clients' partitions this dispatcher holds; starts a run over them
+ *   delivery/delivery-run.ts          the run, which reads in this order:
+ *     1. follow the log               followLog (libs/event-store) from the partitions' lowest checkpoint
+ *     2. route                        delivery/route-notifications.ts: the rules as of the event's position
+ *     3. lanes per client             DeliveryLanes (libs/notifications): per-client order, bounded read-ahead
+ *     4. send                         delivery/notification-sender.ts → send-thread.ts → send-runs.ts
+ *     5. decide the outcome           decideDelivery (libs/notifications): forwarded, retry, dead-lettered
+ *     6. append                       delivery/outcome-recorder.ts: group commit to the delivery streams
+ *     7. checkpoint                   delivery/partition-checkpoints.ts: past what every lane has settled
+ */
+
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const store = await openAppEventStore(config);

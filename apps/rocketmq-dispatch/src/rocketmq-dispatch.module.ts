@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import { APP_CONFIG, AppMetrics, EVENT_STORE, type AppConfig } from '#libs/platform';
-import { DeliveryPipeline } from './delivery/delivery-pipeline.js';
+import { Delivery } from './delivery/delivery.js';
 import { NotificationSender } from './delivery/notification-sender.js';
 import { OutcomeRecorder } from './delivery/outcome-recorder.js';
 import { PartitionLeases } from './partitions/partition-leases.js';
@@ -21,7 +21,7 @@ export class RocketmqDispatchModule {
         DispatchMetrics,
         NotificationSender,
         OutcomeRecorder,
-        DeliveryPipeline,
+        Delivery,
         PartitionLeases,
       ],
     };

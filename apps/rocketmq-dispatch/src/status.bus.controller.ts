@@ -2,14 +2,14 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { EventStore } from '#libs/event-store';
 import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
-import { DeliveryPipeline } from './delivery/delivery-pipeline.js';
+import { Delivery } from './delivery/delivery.js';
 import { DISPATCH_CHECKPOINT } from './delivery/partition-checkpoints.js';
 
 @Controller()
 export class StatusBusController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly pipeline: DeliveryPipeline,
+    private readonly delivery: Delivery,
   ) {}
 
   /**
@@ -22,7 +22,7 @@ export class StatusBusController {
       this.store.headPosition(),
       this.store.loadCheckpoint(DISPATCH_CHECKPOINT),
     ]);
-    const checkpoint = this.pipeline.checkpoint ?? stored;
+    const checkpoint = this.delivery.checkpoint ?? stored;
     return { status: 'ok', headPosition: head, checkpoint, behind: head - checkpoint };
   }
 }

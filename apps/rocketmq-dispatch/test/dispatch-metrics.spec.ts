@@ -104,7 +104,7 @@ describe('dispatch metrics', () => {
     const metrics = new DispatchMetrics(app, store);
     const sent = notification('rule-a', Date.now() - 250);
     let finish!: (id: string) => void;
-    const sending = metrics.timeSend(sent, () => new Promise<string>((resolve) => (finish = resolve)));
+    const sending = metrics.timeSend([sent], () => new Promise<string>((resolve) => (finish = resolve)));
     expect(Scrape.parse(await app.text()).value('msr_dispatch_sends_in_flight')).toBe(1);
     finish('msg-1');
     await expect(sending).resolves.toBe('msg-1');

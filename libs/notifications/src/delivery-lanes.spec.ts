@@ -17,28 +17,68 @@ describe('delivery lanes', () => {
     lanes.add(2, [{ lane: 'b', value: 'b1' }]);
     lanes.add(3, [{ lane: 'a', value: 'a2' }]);
 
-    const first = lanes.take(10);
+    const first = lanes.take(10).flat();
     expect(first.map((entry) => entry.value)).toEqual(['a1', 'b1']);
-    expect(lanes.take(10)).toEqual([]);
+    expect(lanes.take(10).flat()).toEqual([]);
 
     lanes.complete(first[0]!);
-    expect(lanes.take(10).map((entry) => entry.value)).toEqual(['a2']);
+    expect(
+      lanes
+        .take(10)
+        .flat()
+        .map((entry) => entry.value),
+    ).toEqual(['a2']);
+  });
+
+  it("hands out a client's consecutive notifications as one run, cut where they stop going together", () => {
+    const lanes = new DeliveryLanes<string>(0);
+    for (const [position, value] of ['a1:t', 'a2:t', 'a3:u', 'a4:u'].entries())
+      lanes.add(position + 1, [{ lane: 'a', value }]);
+    lanes.add(5, [{ lane: 'b', value: 'b1:t' }]);
+    const sameTopic = (previous: string, next: string) => previous.split(':')[1] === next.split(':')[1];
+
+    const runs = lanes.take(10, 3, sameTopic);
+    expect(runs.map((run) => run.map((entry) => entry.value))).toEqual([['a1:t', 'a2:t'], ['b1:t']]);
+    lanes.complete(runs[0]![0]!);
+    expect(lanes.take(10, 3, sameTopic)).toEqual([]); // a2 is still out
+    lanes.complete(runs[0]![1]!);
+    expect(
+      lanes
+        .take(10, 1)
+        .flat()
+        .map((entry) => entry.value),
+    ).toEqual(['a3:u']);
+  });
+
+  it('gives the rest of a run back with a failed entry, so nothing of the client overtakes it', () => {
+    const lanes = new DeliveryLanes<string>(0);
+    for (const position of [1, 2, 3]) lanes.add(position, [{ lane: 'a', value: `a${position}` }]);
+    const [run] = lanes.take(10, 3);
+    lanes.complete(run![0]!);
+    expect(lanes.take(10, 3)).toEqual([]); // a2 failed and waits for its retry: the lane stays busy
+    lanes.retry(run![1]!);
+    expect(lanes.take(10, 3).map((again) => again.map((entry) => entry.value))).toEqual([['a2', 'a3']]);
   });
 
   it('gives a failed head back for a retry, still ahead of the rest of its client', () => {
     const lanes = new DeliveryLanes<string>(0);
     lanes.add(1, [{ lane: 'a', value: 'a1' }]);
     lanes.add(2, [{ lane: 'a', value: 'a2' }]);
-    const [head] = lanes.take(10);
+    const [head] = lanes.take(10).flat();
     lanes.retry(head!);
-    expect(lanes.take(10).map((entry) => entry.value)).toEqual(['a1']);
+    expect(
+      lanes
+        .take(10)
+        .flat()
+        .map((entry) => entry.value),
+    ).toEqual(['a1']);
   });
 
   it('takes no more than asked, so sends in flight stay bounded', () => {
     const lanes = new DeliveryLanes<number>(0);
     for (let i = 1; i <= 100; i++) lanes.add(i, [{ lane: `c${i}`, value: i }]);
-    expect(lanes.take(16)).toHaveLength(16);
-    expect(lanes.take(100)).toHaveLength(84);
+    expect(lanes.take(16).flat()).toHaveLength(16);
+    expect(lanes.take(100).flat()).toHaveLength(84);
   });
 
   it('moves the checkpoint only past events whose notifications are all settled', () => {
@@ -46,7 +86,7 @@ describe('delivery lanes', () => {
     lanes.add(11, [{ lane: 'a', value: 'a1' }]);
     lanes.add(12, [{ lane: 'b', value: 'b1' }]);
     lanes.readUpTo(15);
-    const [a1, b1] = lanes.take(10);
+    const [a1, b1] = lanes.take(10).flat();
 
     lanes.complete(b1!);
     lanes.settle(b1!);
@@ -62,7 +102,7 @@ describe('delivery lanes', () => {
     expect(() => lanes.add(5, [])).toThrow('not after the last one read');
     lanes.add(6, [{ lane: 'a', value: 'a1' }]);
     lanes.add(7, [{ lane: 'a', value: 'a2' }]);
-    const [head] = lanes.take(1);
+    const [head] = lanes.take(1).flat();
     const second: LaneEntry<string> = { value: 'a2', position: 7, lane: 'a' };
     expect(() => lanes.complete(second)).toThrow('not the busy head of lane a');
     lanes.complete(head!);
@@ -88,7 +128,7 @@ describe('delivery lanes', () => {
       const unrecorded: LaneEntry<{ client: string; seq: number }>[] = [];
       const settled = new Set<number>();
       while (lanes.pending > 0) {
-        inFlight.push(...lanes.take(1 + pick(4)));
+        inFlight.push(...lanes.take(1 + pick(4)).flat());
         const step = pick(3);
         if (step === 0 && inFlight.length > 0) lanes.retry(inFlight.splice(pick(inFlight.length), 1)[0]!);
         if (step === 1 && inFlight.length > 0) {

@@ -7,8 +7,9 @@ export interface LaneEntry<T> {
 
 interface Lane<T> {
   queue: LaneEntry<T>[];
-  /** The head is being sent or waits for its retry: nothing else of this lane may go. */
+  /** Its first `out` entries are being sent, or the head waits for its retry: nothing else of it may go. */
   busy: boolean;
+  out: number;
 }
 
 interface PositionCount {
@@ -21,8 +22,9 @@ interface PositionCount {
  * notifications in sequence order (a later one is never taken before the one ahead of it is completed), lanes
  * proceed independently, and the checkpoint only moves past an event once every notification it gave is settled.
  *
- * `take` hands out lane heads; `retry` gives a head back after a failed attempt; `complete` ends a head (sent or
- * dead-lettered), which frees the lane's next entry; `settle` says the outcome is durably recorded.
+ * `take` hands out runs of lane heads (a client's consecutive notifications, sent in one call); `complete` ends a
+ * head (sent or dead-lettered), and the lane is free again once its whole run is completed; `retry` gives a head
+ * back after a failed attempt, with the rest of its run; `settle` says the outcome is durably recorded.
  */
 export class DeliveryLanes<T> {
   private readonly lanes = new Map<string, Lane<T>>();
@@ -50,7 +52,7 @@ export class DeliveryLanes<T> {
     this.byPosition.set(position, count);
     this.unsettled += entries.length;
     for (const { lane: key, value } of entries) {
-      const lane = this.lanes.get(key) ?? { queue: [], busy: false };
+      const lane = this.lanes.get(key) ?? { queue: [], busy: false, out: 0 };
       this.lanes.set(key, lane);
       lane.queue.push({ value, position, lane: key });
       if (!lane.busy) this.ready.add(key);
@@ -62,30 +64,47 @@ export class DeliveryLanes<T> {
     this.lastRead = Math.max(this.lastRead, position);
   }
 
-  /** Up to `max` lane heads, marked busy. */
-  take(max: number): LaneEntry<T>[] {
-    const taken: LaneEntry<T>[] = [];
+  /**
+   * Up to `maxLanes` runs, each of at most `maxPerLane` consecutive entries of one lane that `together` accepts
+   * pairwise (the same destination, say); their lanes are marked busy.
+   */
+  take(
+    maxLanes: number,
+    maxPerLane = 1,
+    together: (previous: T, next: T) => boolean = () => true,
+  ): LaneEntry<T>[][] {
+    const taken: LaneEntry<T>[][] = [];
     for (const key of this.ready) {
-      if (taken.length >= max) break;
+      if (taken.length >= maxLanes) break;
       this.ready.delete(key);
       const lane = this.lanes.get(key)!;
+      let length = 1;
+      while (
+        length < Math.min(maxPerLane, lane.queue.length) &&
+        together(lane.queue[length - 1]!.value, lane.queue[length]!.value)
+      )
+        length++;
       lane.busy = true;
-      taken.push(lane.queue[0]!);
+      lane.out = length;
+      taken.push(lane.queue.slice(0, length));
     }
     return taken;
   }
 
-  /** A failed attempt: the same head may be taken again (the caller decides when). */
+  /** A failed attempt: the head (and what was taken with it) may be taken again, the caller decides when. */
   retry(entry: LaneEntry<T>): void {
     const lane = this.headLane(entry);
     lane.busy = false;
+    lane.out = 0;
     this.ready.add(entry.lane);
   }
 
-  /** The head is done with (sent or dead-lettered): the lane's next entry may go. */
+  /** The head is done with (sent or dead-lettered); once its whole run is, the lane's next entry may go. */
   complete(entry: LaneEntry<T>): void {
     const lane = this.headLane(entry);
     lane.queue.shift();
+    lane.out = Math.max(0, lane.out - 1);
+    if (lane.out > 0) return;
     lane.busy = false;
     if (lane.queue.length > 0) this.ready.add(entry.lane);
     else this.lanes.delete(entry.lane);

@@ -9,3 +9,4 @@ export * from './redelivery.events.js';
 export * from './delivery-counters.js';
 export * from './resend.js';
 export * from './partitions.js';
+export * from './delivery.decider.js';

@@ -3,12 +3,12 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { Notification } from '#libs/notifications';
 import { APP_CONFIG, type AppConfig } from '#libs/platform';
 import type { ControlPlaneState } from '#libs/rules';
-import type { SendResult } from './send-notification.js';
+import type { SendResult } from './send-runs.js';
 import type { SendRequest, SendThreadData } from './send-thread.js';
 
-export type { SendResult } from './send-notification.js';
+export type { SendResult } from './send-runs.js';
 
-type Reply = { id: number; result: SendResult } | { log: 'log' | 'debug'; message: string };
+type Reply = { id: number; results: SendResult[][] } | { log: 'log' | 'debug'; message: string };
 
 /**
  * Sends notifications through the send thread (send-thread.ts), which holds one producer per RocketMQ instance.
@@ -17,24 +17,34 @@ type Reply = { id: number; result: SendResult } | { log: 'log' | 'debug'; messag
 @Injectable()
 export class NotificationSender implements OnModuleDestroy {
   private readonly logger = new Logger('rocketmq');
-  private readonly inFlight = new Map<number, (result: SendResult) => void>();
+  private readonly inFlight = new Map<
+    number,
+    { runs: Notification[][]; resolve: (results: SendResult[][]) => void }
+  >();
   private nextId = 0;
   private worker: Worker | undefined;
   private closing = false;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** `controlPlane` gives the instance's current endpoints and credentials (an operator may have fixed them). */
-  send(notification: Notification, controlPlane: ControlPlaneState): Promise<SendResult> {
-    const instance = controlPlane.rocketmqInstances[notification.target.instanceId];
+  /**
+   * Sends runs of notifications to one instance and topic, with results per notification. `controlPlane` gives
+   * the instance's current endpoints and credentials (an operator may have fixed them).
+   */
+  send(runs: Notification[][], controlPlane: ControlPlaneState): Promise<SendResult[][]> {
+    const { instanceId } = runs[0]![0]!.target;
+    const instance = controlPlane.rocketmqInstances[instanceId];
     if (!instance) {
-      const error = `RocketMQ instance ${notification.target.instanceId} is no longer registered`;
-      return Promise.resolve({ failure: 'permanent', error });
+      const failure: SendResult = {
+        failure: 'permanent',
+        error: `RocketMQ instance ${instanceId} is no longer registered`,
+      };
+      return Promise.resolve(runs.map((run) => run.map(() => failure)));
     }
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.inFlight.set(id, resolve);
-      this.thread().postMessage({ id, instance, notification } satisfies SendRequest);
+      this.inFlight.set(id, { runs, resolve });
+      this.thread().postMessage({ id, instance, runs } satisfies SendRequest);
     });
   }
 
@@ -57,14 +67,18 @@ export class NotificationSender implements OnModuleDestroy {
     const worker = new Worker(new URL('./send-thread.js', import.meta.url), { workerData: data });
     worker.on('message', (reply: Reply) => {
       if ('log' in reply) return this.logger[reply.log](reply.message);
-      this.inFlight.get(reply.id)?.(reply.result);
+      this.inFlight.get(reply.id)?.resolve(reply.results);
       this.inFlight.delete(reply.id);
     });
     worker.on('error', (error) => this.logger.error(`the RocketMQ send thread failed: ${String(error)}`));
     worker.on('exit', () => {
       this.worker = undefined;
-      for (const settle of this.inFlight.values())
-        settle({ failure: 'transient', error: 'the RocketMQ send thread stopped during the send' });
+      const failure: SendResult = {
+        failure: 'transient',
+        error: 'the RocketMQ send thread stopped during the send',
+      };
+      for (const { runs, resolve } of this.inFlight.values())
+        resolve(runs.map((run) => run.map(() => failure)));
       this.inFlight.clear();
       if (!this.closing)
         this.logger.warn('the RocketMQ send thread stopped; a new one starts with the next send');

@@ -59,3 +59,55 @@ export class PartitionCheckpoints {
     for (const [partition] of raised) this.positions.set(partition, position);
   }
 }
+
+const SAVE_INTERVAL_MS = 100;
+
+/**
+ * Step 7: stores the run's checkpoint (what its lanes have settled) at most every SAVE_INTERVAL_MS, and once more
+ * when the run stops. A failed save loses nothing: a later one moves it, and after a crash the notifications
+ * since the stored checkpoint are sent again with their notification IDs.
+ */
+export class CheckpointWriter {
+  private saved: number;
+  private timer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly checkpoints: PartitionCheckpoints,
+    private readonly settledUpTo: () => number,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.saved = checkpoints.lowest;
+  }
+
+  schedule(): void {
+    if (this.closed) return;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.saving = this.save().finally(() => (this.saving = undefined));
+    }, SAVE_INTERVAL_MS);
+  }
+
+  /** Saves what is settled now, after any save under way; nothing is scheduled afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.saving;
+    await this.save();
+  }
+
+  private async save(): Promise<void> {
+    const checkpoint = this.settledUpTo();
+    if (checkpoint <= this.saved) return;
+    try {
+      await this.checkpoints.save(this.store, checkpoint);
+      this.saved = checkpoint;
+    } catch (error) {
+      this.warn(`could not save the checkpoint at ${checkpoint}: ${String(error)}`);
+      this.schedule();
+    }
+  }
+}

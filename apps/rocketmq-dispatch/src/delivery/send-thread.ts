@@ -1,22 +1,22 @@
 /*
  * The worker thread that talks to RocketMQ. The gRPC client (one unary call per message, HTTP/2 framing,
  * protobuf) was ~40% of dispatch's event loop at full speed; here it runs on the other core, and the main thread
- * keeps the store, the lanes and the outcomes. Messages in: `{ id, instance, notification }`, out: `{ id, result }`
- * or `{ log, message }`.
+ * keeps the store, the lanes and the outcomes. Messages in: `{ id, instance, runs }`, out: `{ id, results }` (per
+ * notification of each run) or `{ log, message }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Notification } from '#libs/notifications';
 import { CredentialsCipher } from '#libs/platform';
 import { RocketmqProducers } from '#libs/rocketmq';
 import type { RocketmqInstance } from '#libs/rules';
-import { sendNotification } from './send-notification.js';
+import { sendRuns } from './send-runs.js';
 
 export interface SendThreadData {
   mqttInstanceId: string;
   credentials: { credentialsKey?: string; dataDir: string };
 }
 
-export type SendRequest = { id: number; instance: RocketmqInstance; notification: Notification } | 'shutdown';
+export type SendRequest = { id: number; instance: RocketmqInstance; runs: Notification[][] } | 'shutdown';
 
 const port = parentPort!;
 const { mqttInstanceId, credentials } = workerData as SendThreadData;
@@ -31,8 +31,8 @@ port.on('message', (request: SendRequest) => {
     void producers.shutdown().finally(() => port.close());
     return;
   }
-  const { id, instance, notification } = request;
-  void sendNotification(producers, instance, notification, mqttInstanceId).then((result) =>
-    port.postMessage({ id, result }),
+  const { id, instance, runs } = request;
+  void sendRuns(producers, instance, runs, mqttInstanceId).then((results) =>
+    port.postMessage({ id, results }),
   );
 });

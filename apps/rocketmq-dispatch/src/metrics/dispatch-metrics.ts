@@ -41,7 +41,7 @@ export class DispatchMetrics {
     });
     this.sendSeconds = metrics.histogram({
       name: 'dispatch_send_duration_seconds',
-      help: 'duration of one RocketMQ send call (an attempt, failed ones too), by rule',
+      help: 'duration of the RocketMQ send call of each attempt (failed ones too; a call may carry several), by rule',
       labelNames: rule,
     });
     this.latencySeconds = metrics.histogram({
@@ -50,7 +50,10 @@ export class DispatchMetrics {
       labelNames: rule,
       buckets: LATENCY_BUCKETS,
     });
-    this.inFlight = metrics.gauge({ name: 'dispatch_sends_in_flight', help: 'RocketMQ sends under way' });
+    this.inFlight = metrics.gauge({
+      name: 'dispatch_sends_in_flight',
+      help: 'RocketMQ send calls under way',
+    });
     const pending = this.pending;
     metrics.gauge({
       name: 'dispatch_notifications_pending',
@@ -95,14 +98,15 @@ export class DispatchMetrics {
       this.pending.set(notification, notification.resend ? now : notification.event.time);
   }
 
-  /** Runs one send attempt, timed and counted in flight. */
-  async timeSend<T>(notification: Notification, send: () => Promise<T>): Promise<T> {
+  /** Runs one send call, counted in flight; its duration is each of its notifications' attempt's. */
+  async timeSend<T>(notifications: readonly Notification[], send: () => Promise<T>): Promise<T> {
     this.inFlight.inc();
-    const end = this.sendSeconds.startTimer({ rule_id: notification.ruleId });
+    const started = performance.now();
     try {
       return await send();
     } finally {
-      end();
+      const seconds = (performance.now() - started) / 1000;
+      for (const { ruleId } of notifications) this.sendSeconds.observe({ rule_id: ruleId }, seconds);
       this.inFlight.dec();
     }
   }

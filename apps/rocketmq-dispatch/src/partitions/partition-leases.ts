@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import { planPartitions, type PartitionLease } from '#libs/notifications';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
-import { DeliveryPipeline } from '../delivery/delivery-pipeline.js';
+import { Delivery } from '../delivery/delivery.js';
 import { dispatchNodeId } from './node-id.js';
 
 const PREFIX = 'rocketmq-dispatch/';
@@ -37,7 +37,7 @@ export class PartitionLeases {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly pipeline: DeliveryPipeline,
+    private readonly delivery: Delivery,
   ) {
     this.owner = dispatchNodeId(config);
     this.partitionPrefix = `${PREFIX}${config.dispatch.partitions}/`;
@@ -56,7 +56,7 @@ export class PartitionLeases {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.restarting;
-    await this.pipeline.stop();
+    await this.delivery.stop();
     const names = [MEMBER_PREFIX + this.owner, ...[...this.held].map((p) => this.leaseName(p))];
     this.held = new Set();
     await this.leaseCall(() => this.store.releaseLeases(this.owner, names)).catch((error: unknown) =>
@@ -128,7 +128,7 @@ export class PartitionLeases {
   private restart(release: number[]): void {
     this.restarting ??= (async () => {
       try {
-        await this.pipeline.stop();
+        await this.delivery.stop();
         this.running = new Set();
         if (release.length > 0) {
           for (const partition of release) this.held.delete(partition);
@@ -137,7 +137,7 @@ export class PartitionLeases {
         }
         this.running = new Set(this.held);
         if (this.running.size > 0)
-          await this.pipeline.start({ owned: this.running, mayDeliver: (p) => this.mayDeliver(p) });
+          await this.delivery.start({ owned: this.running, mayDeliver: (p) => this.mayDeliver(p) });
         else this.logger.log('holding no partition: another dispatcher forwards them all');
       } catch (error) {
         this.logger.error(`could not restart delivery over the new partitions: ${String(error)}`);
