@@ -25,6 +25,16 @@ import { keepServingOnStrayErrors } from './stray-errors.js';
 
 const APP = 'presence-ingest';
 
+/*
+ * The way of an MQTT connection to the store, one file a step:
+ *   broker/listeners.ts             TCP, TLS and WebSocket listeners; the connection guard before any TLS or HTTP
+ *   broker/mqtt-broker.ts           the aedes adapter: translates its hooks and events into observations
+ *     1. admit                      broker/client-admission.ts, device-access.ts: client ID, group, credentials
+ *     2. decide                     decideChannel (libs/presence, pure): the channel's presence events (SPEC §4)
+ *     3. append                     recording/presence-recorder.ts: group commit to the client's stream
+ * Followers of the log: control-plane/control-plane.view.ts (groups, credentials) and nodes/remote-takeovers.ts.
+ */
+
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   // On SQLite, batches are written and fsynced on a worker thread: the broker's event loop never waits on the

@@ -19,6 +19,14 @@ import { RuleManagerModule } from './rule-manager.module.js';
 
 const APP = 'rule-manager';
 
+/*
+ * Writers, one folder per use case (create-rule/, edit-rule/, groups/ …): an HTTP or bus controller translates the
+ * request into a command → control-plane/change-control-plane.handler.ts loads the stream, decides (libs/rules,
+ * pure) and appends at the version it decided on; replay/ and dead-letters/ do the same with the redelivery decider
+ * (libs/notifications). Readers: read-model/ and delivery-stats/ follow the log (followLog) into read models,
+ * which the controllers read through each read model's queries.
+ */
+
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const access = resolveApiTokens(config);
