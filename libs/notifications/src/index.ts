@@ -9,3 +9,5 @@ export * from './redelivery.events.js';
 export * from './delivery-counters.js';
 export * from './resend.js';
 export * from './partitions.js';
+export * from './redelivery.errors.js';
+export * from './redelivery.decider.js';
