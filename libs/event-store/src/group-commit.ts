@@ -1,5 +1,5 @@
 import { DuplicateEventError } from './errors.js';
-import type { EventStore, NewEvent, StreamAppend } from './event-store.port.js';
+import type { EventLog, NewEvent, StreamAppend } from './event-store.port.js';
 
 /** An event to append to `stream`; `stored` is told once it is in the store. */
 export interface Committable {
@@ -37,7 +37,7 @@ export class GroupCommit {
   private failures = 0;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: EventLog,
     private readonly options: GroupCommitOptions,
   ) {}
 
