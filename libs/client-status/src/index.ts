@@ -1,1 +1,2 @@
 export * from './client-status.projection.js';
+export * from './client-status.queries.js';

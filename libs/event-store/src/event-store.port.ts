@@ -95,10 +95,8 @@ export interface Lease {
   expiresAt: number;
 }
 
-export interface EventStore {
-  /** Which adapter this is, for logs: `sqlite:/path/events.db` or `postgres://host:port/db` (no password). */
-  readonly description: string;
-
+/** The log itself: appends, reads, and a wake-up when something was appended. */
+export interface EventLog {
   /** Appends atomically; throws WrongExpectedVersionError or DuplicateEventError and then writes nothing. */
   append(stream: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult>;
 
@@ -114,12 +112,23 @@ export interface EventStore {
   /** The highest committed position (0 when the store is empty). */
   headPosition(): Promise<number>;
 
+  /**
+   * Calls `listener` soon after events are appended, by any process sharing the store
+   * (PostgreSQL LISTEN/NOTIFY; SQLite polls the head position). Returns an unsubscribe function.
+   */
+  onAppended(listener: () => void): () => void;
+}
+
+/** How far each named reader of the log has got. */
+export interface Checkpoints {
   /** Stored checkpoint of a named subscription (0 when none). */
   loadCheckpoint(name: string): Promise<number>;
   saveCheckpoint(name: string, position: number): Promise<void>;
   /** Several checkpoints in one transaction. */
   saveCheckpoints(checkpoints: { name: string; position: number }[]): Promise<void>;
+}
 
+export interface Leases {
   /**
    * Takes or renews leases by compare-and-set: each named lease that is free, expired at `now`, or already
    * `owner`'s becomes `owner`'s until `now + ttlMs`; a lease another owner holds unexpired is left alone.
@@ -130,17 +139,13 @@ export interface EventStore {
   releaseLeases(owner: string, names: string[]): Promise<void>;
   /** The leases whose name starts with `prefix`, expired ones included, ordered by name (byte order). */
   readLeases(prefix: string): Promise<Lease[]>;
+}
 
-  /**
-   * Calls `listener` soon after events are appended, by any process sharing the store
-   * (PostgreSQL LISTEN/NOTIFY; SQLite polls the head position). Returns an unsubscribe function.
-   */
-  onAppended(listener: () => void): () => void;
-
-  /**
-   * Read models. A projection's document changes and its checkpoint (a name as for `loadCheckpoint`) commit in
-   * one transaction, so a projection replayed after a crash never applies an event twice.
-   */
+/**
+ * Read models. A projection's document changes and its checkpoint (a name as for `loadCheckpoint`) commit in
+ * one transaction, so a projection replayed after a crash never applies an event twice.
+ */
+export interface Documents {
   commitProjection(
     name: string,
     position: number,
@@ -156,6 +161,12 @@ export interface EventStore {
   readDocumentsById(collection: string, ids: string[]): Promise<StoredDocument[]>;
   /** Drops a projection's checkpoint and the documents of its collections: it then rebuilds from the start. */
   resetProjection(name: string, collections: string[]): Promise<void>;
+}
+
+/** The whole store, as an adapter implements it; a consumer that needs one concern takes that interface. */
+export interface EventStore extends EventLog, Checkpoints, Leases, Documents {
+  /** Which adapter this is, for logs: `sqlite:/path/events.db` or `postgres://host:port/db` (no password). */
+  readonly description: string;
 
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { backoffDelay } from '#libs/backoff';
 import { DuplicateEventError } from './errors.js';
-import type { EventStore, NewEvent, StreamAppend } from './event-store.port.js';
+import type { EventLog, NewEvent, StreamAppend } from './event-store.port.js';
 
 /** An event to append to `stream`; `stored` is told once it is in the store. */
 export interface Committable {
@@ -38,7 +38,7 @@ export class GroupCommit {
   private failures = 0;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: EventLog,
     private readonly options: GroupCommitOptions,
   ) {}
 

@@ -10,3 +10,5 @@ export * from './delivery-counters.js';
 export * from './resend.js';
 export * from './partitions.js';
 export * from './delivery.decider.js';
+export * from './redelivery.errors.js';
+export * from './redelivery.decider.js';

@@ -15,24 +15,7 @@ import {
   type DeliveryFact,
   type Notification,
 } from './index.js';
-
-const notification = (seq: number, overrides: Partial<Notification> = {}): Notification => ({
-  notificationId: `rule-1:event-${seq}`,
-  ruleId: 'rule-1',
-  ruleVersion: 3,
-  target: { instanceId: 'rmq-1', topic: 'device-status' },
-  eventId: `event-${seq}`,
-  seq,
-  eventType: 'connect',
-  event: {
-    clientId: 'GID_fleet@@@van-1',
-    channelId: 'c'.repeat(32),
-    clientIp: '10.0.0.1:5000',
-    time: 1_000 * seq,
-    reason: 'accepted',
-  },
-  ...overrides,
-});
+import { notification } from './testing/redelivery.fixtures.js';
 
 const fold = (facts: DeliveryFact[]): DeliveryCounters =>
   facts.reduce(evolveDeliveryCounters, emptyDeliveryCounters('rule-1'));

@@ -11,23 +11,23 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
-import { CLIENT_STATUS_COLLECTIONS } from '#libs/client-status';
-import type { EventStore } from '#libs/event-store';
+import {
+  clientsOfGroup,
+  clientStatusesOf,
+  clientStatusOf,
+  type ClientStatusDocument,
+} from '#libs/client-status';
+import type { Documents } from '#libs/event-store';
 import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
-import { CLIENT_ID_SEPARATOR, GROUP_ID_PATTERN, openChannels, type ClientStatus } from '#libs/presence';
+import { GROUP_ID_PATTERN, openChannels } from '#libs/presence';
 import { RulesError } from '#libs/rules';
 import { Peers } from '../health/peers.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { checkedClientId, countParam } from '../http/query-params.js';
 
-/** Kept by the client status projection (SPEC §6). */
-const CLIENTS = CLIENT_STATUS_COLLECTIONS.clients;
-const ONLINE = CLIENT_STATUS_COLLECTIONS.onlineClients;
 const BATCH_LIMIT = 100;
 
-type StatusDocument = ClientStatus & { online: boolean; groupId: string };
-
-function representation(clientId: string, document?: StatusDocument) {
+function representation(clientId: string, document?: ClientStatusDocument) {
   const channels = document
     ? openChannels(document).map((channelId) => ({ channelId, ...document.channels[channelId] }))
     : [];
@@ -46,7 +46,7 @@ function representation(clientId: string, document?: StatusDocument) {
 @Controller('api/v1')
 export class ClientStatusHttpController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) private readonly readModels: Documents,
     private readonly peers: Peers,
   ) {}
 
@@ -79,8 +79,7 @@ export class ClientStatusHttpController {
   @ApiCall('Is the client online: its open channels and its last event', 400)
   async status(@Param('clientId') clientId: string) {
     const id = checkedClientId(clientId, 'clientId');
-    const [found] = await this.store.readDocumentsById(CLIENTS, [id]);
-    return representation(id, found?.document as unknown as StatusDocument | undefined);
+    return representation(id, await clientStatusOf(this.readModels, id));
   }
 
   @Post('clients/status\\:batch')
@@ -104,12 +103,7 @@ export class ClientStatusHttpController {
       );
     }
     const checked = ids.map((id, i) => checkedClientId(id, `clientIds[${i}]`));
-    const found = new Map(
-      (await this.store.readDocumentsById(CLIENTS, checked)).map((d) => [
-        d.id,
-        d.document as unknown as StatusDocument,
-      ]),
-    );
+    const found = await clientStatusesOf(this.readModels, checked);
     return {
       items: checked.map((id) => ({ clientId: id, online: representation(id, found.get(id)).online })),
     };
@@ -134,22 +128,13 @@ export class ClientStatusHttpController {
       throw RulesError.of('VALIDATION_FAILED', 'groupId', 'pattern', `groupId ${groupId} is not a Group ID`);
     const pageNumber = countParam(page, 'page', 1, Number.MAX_SAFE_INTEGER);
     const size = countParam(pageSize, 'pageSize', 20, 100);
-    // A client's ID starts with its group's: the group is one range of the collection's key (or of the online one).
-    const prefix = `${groupId}${CLIENT_ID_SEPARATOR}`;
-    const index = online === 'true' ? ONLINE : CLIENTS;
-    const [total, slice] = await Promise.all([
-      this.store.countDocuments(index, prefix),
-      this.store.readDocuments(index, { idPrefix: prefix, offset: (pageNumber - 1) * size, limit: size }),
-    ]);
-    const ids = slice.map(({ id }) => id);
-    const documents = new Map(
-      (index === CLIENTS ? slice : await this.store.readDocumentsById(CLIENTS, ids)).map((d) => [
-        d.id,
-        d.document as unknown as StatusDocument,
-      ]),
-    );
+    const { total, clients } = await clientsOfGroup(this.readModels, groupId, {
+      onlineOnly: online === 'true',
+      offset: (pageNumber - 1) * size,
+      limit: size,
+    });
     return {
-      items: ids.map((id) => representation(id, documents.get(id))),
+      items: clients.map(({ clientId, status }) => representation(clientId, status)),
       total,
       page: pageNumber,
       pageSize: size,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import type { EventStore, RecordedEvent } from '#libs/event-store';
+import type { EventLog, RecordedEvent } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
 import { clientStream, refusedConnectStream } from '#libs/presence';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
@@ -20,7 +20,7 @@ const ACTIONS: Record<string, string> = {
 @ApiResource('clients')
 @Controller('api/v1/clients')
 export class ClientTraceHttpController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventLog) {}
 
   @Get(':clientId/trace')
   @ApiCall('The client’s connects, disconnects and closes (refused connects too) between from and to', 400)

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventStore, RecordedEvent } from '#libs/event-store';
+import type { EventLog, RecordedEvent } from '#libs/event-store';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import {
   controlPlaneStream,
@@ -31,7 +31,7 @@ export class ControlPlaneRepository {
   readonly stream: string;
 
   constructor(
-    @Inject(EVENT_STORE) readonly store: EventStore,
+    @Inject(EVENT_STORE) readonly store: EventLog,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.stream = controlPlaneStream(config.instanceId);

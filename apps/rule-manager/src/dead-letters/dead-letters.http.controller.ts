@@ -1,32 +1,16 @@
-import {
-  ConflictException,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Req,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { newEventId, WrongExpectedVersionError, type EventStore } from '#libs/event-store';
-import { redriveOf, redriveStream, type RedriveRequestedData } from '#libs/notifications';
+import { newEventId, type Documents, type EventLog } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
-import { clientStream, type PresenceEventData } from '#libs/presence';
 import { RULE_ID_PATTERN, RulesError } from '#libs/rules';
 import type { AuthenticatedRequest } from '../access/api-token.guard.js';
-import {
-  DELIVERY_STATS_COLLECTIONS,
-  type DeadLetterDocument,
-} from '../delivery-stats/delivery-stats.projection.js';
+import type { DeadLetterDocument } from '../delivery-stats/delivery-stats.projection.js';
+import { deadLettersOf } from '../delivery-stats/delivery-stats.queries.js';
 import { countParam } from '../http/query-params.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { requestContext } from '../http/request-context.js';
-import { recordResendRequest } from '../redelivery/record-resend-request.js';
+import { redriveDeadLetter } from './redrive-dead-letter.js';
 
-const DEAD_LETTERS = DELIVERY_STATS_COLLECTIONS.deadLetters;
 const MAX_LIMIT = 1_000;
 
 function representation(deadLetter: DeadLetterDocument) {
@@ -43,7 +27,7 @@ function representation(deadLetter: DeadLetterDocument) {
 @ApiResource('dead-letters')
 @Controller('api/v1/dead-letters')
 export class DeadLettersHttpController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventLog & Documents) {}
 
   @Get()
   @ApiCall('Dead letters, a rule’s only with ruleId; each with the last error and its redrive, if any', 400)
@@ -51,20 +35,9 @@ export class DeadLettersHttpController {
     if (ruleId !== undefined && !RULE_ID_PATTERN.test(ruleId))
       throw RulesError.of('VALIDATION_FAILED', 'ruleId', 'pattern', `ruleId ${ruleId} is not a rule ID`);
     const size = countParam(limit, 'limit', 100, MAX_LIMIT);
-    // Their IDs start with the rule ID: a rule's dead letters are one range of the key. The IDs are not in time
-    // order, so the range is read whole (dead letters are an exception to fix, not a stream).
-    const documents = await this.store.readDocuments(
-      DEAD_LETTERS,
-      ruleId === undefined ? {} : { idPrefix: `${ruleId}:` },
-    );
-    const total = documents.length;
+    const deadLetters = await deadLettersOf(this.store, ruleId);
     // The newest `limit`, oldest first.
-    const items = documents
-      .map(({ document }) => document as unknown as DeadLetterDocument)
-      .sort((a, b) => a.deadLetteredAt - b.deadLetteredAt)
-      .slice(-size)
-      .map(representation);
-    return { items, total };
+    return { items: deadLetters.slice(-size).map(representation), total: deadLetters.length };
   }
 
   @Post(':deadLetterId/redrive')
@@ -78,38 +51,11 @@ export class DeadLettersHttpController {
     },
   })
   async redrive(@Param('deadLetterId') deadLetterId: string, @Req() request: AuthenticatedRequest) {
-    const [found] = await this.store.readDocumentsById(DEAD_LETTERS, [deadLetterId]);
-    if (!found) throw new NotFoundException(`dead letter ${deadLetterId} does not exist`);
-    const deadLetter = found.document as unknown as DeadLetterDocument;
-    if (deadLetter.redrive)
-      throw new ConflictException(
-        `dead letter ${deadLetterId} was redriven already (${deadLetter.redrive.redriveId})`,
-      );
-    const [stored] = await this.store.readStream(clientStream(deadLetter.clientId), deadLetter.seq);
-    if (!stored || stored.version !== deadLetter.seq)
-      throw new NotFoundException(`the presence event of dead letter ${deadLetterId} is no longer stored`);
-    const redriveId = newEventId();
-    const requested: RedriveRequestedData = {
-      redriveId,
-      deadLetterId,
-      ruleId: deadLetter.ruleId,
-      notificationId: deadLetter.notificationId,
-    };
-    const notification = redriveOf(deadLetter, stored.data as PresenceEventData, redriveId);
-    try {
-      // One stream per dead letter, created once: a second redrive (two operators at once) conflicts here.
-      await recordResendRequest(
-        this.store,
-        redriveStream(deadLetterId),
-        { type: 'RedriveRequested', id: redriveId, data: requested },
-        [notification],
-        requestContext(request),
-      );
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError)
-        throw new ConflictException(`dead letter ${deadLetterId} was redriven already`);
-      throw error;
-    }
-    return { redriveId, deadLetterId, notificationId: deadLetter.notificationId };
+    const { redriveId, notificationId } = await redriveDeadLetter(
+      this.store,
+      { type: 'RequestRedrive', data: { redriveId: newEventId(), deadLetterId } },
+      requestContext(request),
+    );
+    return { redriveId, deadLetterId, notificationId };
   }
 }

@@ -1,11 +1,11 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiResponse } from '@nestjs/swagger';
-import type { EventStore } from '#libs/event-store';
-import { emptyDeliveryCounters, pendingOf, type DeliveryCounters } from '#libs/notifications';
+import type { Documents } from '#libs/event-store';
+import { emptyDeliveryCounters, pendingOf } from '#libs/notifications';
 import { EVENT_STORE } from '#libs/platform';
 import { existingRule } from '#libs/rules';
-import { DELIVERY_STATS_COLLECTIONS } from '../delivery-stats/delivery-stats.projection.js';
+import { deliveryCountersOf } from '../delivery-stats/delivery-stats.queries.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 
@@ -14,7 +14,7 @@ import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 @Controller('api/v1/rules')
 export class DeliveryCountersHttpController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) private readonly readModels: Documents,
     private readonly queryBus: QueryBus,
   ) {}
 
@@ -40,10 +40,10 @@ export class DeliveryCountersHttpController {
     },
   })
   async counters(@Param('ruleId') ruleId: string) {
-    const [stored] = await this.store.readDocumentsById(DELIVERY_STATS_COLLECTIONS.counters, [ruleId]);
+    const stored = await deliveryCountersOf(this.readModels, ruleId);
     // A deleted rule keeps its counters; a rule that never matched anything has zeros.
     if (!stored) existingRule(await this.queryBus.execute(new ReadControlPlane()), ruleId);
-    const counters = (stored?.document as DeliveryCounters | undefined) ?? emptyDeliveryCounters(ruleId);
+    const counters = stored ?? emptyDeliveryCounters(ruleId);
     const { perMinute, ...totals } = counters;
     return {
       ...totals,

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EventStore } from '#libs/event-store';
-import { pendingOf, type DeliveryCounters } from '#libs/notifications';
+import type { Documents } from '#libs/event-store';
+import { pendingOf } from '#libs/notifications';
 import { AppMetrics, EVENT_STORE } from '#libs/platform';
-import { DELIVERY_STATS_COLLECTIONS } from '../delivery-stats/delivery-stats.projection.js';
+import { allDeliveryCounters } from '../delivery-stats/delivery-stats.queries.js';
 
 /**
  * The per-rule delivery counters on rule-manager's /metrics, read from the projection at each scrape (one
@@ -11,15 +11,14 @@ import { DELIVERY_STATS_COLLECTIONS } from '../delivery-stats/delivery-stats.pro
  */
 @Injectable()
 export class DeliveryCountersMetrics {
-  constructor(@Inject(EVENT_STORE) store: EventStore, metrics: AppMetrics) {
+  constructor(@Inject(EVENT_STORE) readModels: Documents, metrics: AppMetrics) {
     metrics.gauge({
       name: 'delivery_notifications',
       help: 'Notifications per rule by state, from the delivery counters: matched = forwarded + dead_lettered + pending',
       labelNames: ['rule_id', 'state'],
       async collect() {
         this.reset();
-        for (const { document } of await store.readDocuments(DELIVERY_STATS_COLLECTIONS.counters)) {
-          const counters = document as DeliveryCounters;
+        for (const counters of await allDeliveryCounters(readModels)) {
           const states = {
             matched: counters.matched,
             forwarded: counters.forwarded,

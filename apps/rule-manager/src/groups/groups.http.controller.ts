@@ -1,23 +1,30 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import { existingGroup, type ControlPlaneCommand, type GroupRegistered } from '#libs/rules';
-import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
-import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
+import { existingGroup, type Group } from '#libs/rules';
 import { groupRepresentation } from '../http/representations.js';
-import { requestContext } from '../http/request-context.js';
+import { RegisteredResource, type ResourceKind } from '../http/registered-resource.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { GROUP_INPUT, listOf } from '../http/api-schemas.js';
+
+const GROUPS: ResourceKind<Group> = {
+  path: '/api/v1/groups',
+  itemsOf: (state) => state.groups,
+  idKey: 'groupId',
+  existing: existingGroup,
+  representation: groupRepresentation,
+};
 
 /** Registered Group IDs of this MQTT instance: only their clients may connect. */
 @ApiResource('groups')
 @Controller('api/v1/groups')
 export class GroupsHttpController {
-  constructor(
-    private readonly commandBus: CommandBus,
-    private readonly queryBus: QueryBus,
-  ) {}
+  private readonly groups: RegisteredResource<Group>;
+
+  constructor(commandBus: CommandBus, queryBus: QueryBus) {
+    this.groups = new RegisteredResource(GROUPS, commandBus, queryBus);
+  }
 
   @Post()
   @ApiCall('Register a Group ID: its clients may then connect', 400, 403, 409)
@@ -29,28 +36,21 @@ export class GroupsHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { events, state } = await this.change({ type: 'RegisterGroup', data: { input: body } }, request);
-    const groupId = (events[0] as GroupRegistered).data.groupId;
-    response.location(`/api/v1/groups/${encodeURIComponent(groupId)}`);
-    return groupRepresentation(state.groups[groupId]!);
+    return this.groups.register({ type: 'RegisterGroup', data: { input: body } }, request, response);
   }
 
   @Get()
   @ApiCall('List groups')
   @ApiResponse({ status: 200, schema: listOf(GROUP_INPUT) })
   async list() {
-    const state = await this.queryBus.execute(new ReadControlPlane());
-    const items = Object.values(state.groups)
-      .sort((a, b) => a.groupId.localeCompare(b.groupId))
-      .map(groupRepresentation);
-    return { items, total: items.length };
+    return this.groups.list();
   }
 
   @Get(':groupId')
   @ApiCall('Get a group', 404)
   @ApiResponse({ status: 200, schema: GROUP_INPUT })
   async get(@Param('groupId') groupId: string) {
-    return groupRepresentation(existingGroup(await this.queryBus.execute(new ReadControlPlane()), groupId));
+    return this.groups.get(groupId);
   }
 
   @Put(':groupId')
@@ -64,8 +64,7 @@ export class GroupsHttpController {
   })
   @ApiResponse({ status: 200, schema: GROUP_INPUT })
   async update(@Param('groupId') groupId: string, @Body() body: unknown, @Req() request: Request) {
-    const { state } = await this.change({ type: 'UpdateGroup', data: { groupId, input: body } }, request);
-    return groupRepresentation(existingGroup(state, groupId));
+    return this.groups.update({ type: 'UpdateGroup', data: { groupId, input: body } }, groupId, request);
   }
 
   /** 409 while a rule uses the group, naming the rule. */
@@ -74,10 +73,6 @@ export class GroupsHttpController {
   @ApiResponse({ status: 204, description: 'deleted' })
   @HttpCode(204)
   async delete(@Param('groupId') groupId: string, @Req() request: Request) {
-    await this.change({ type: 'DeleteGroup', data: { groupId } }, request);
-  }
-
-  private change(command: ControlPlaneCommand, request: Request) {
-    return this.commandBus.execute(new ChangeControlPlane(command, requestContext(request)));
+    await this.groups.delete({ type: 'DeleteGroup', data: { groupId } }, request);
   }
 }

@@ -1,7 +1,9 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { RedeliveryError } from '#libs/notifications';
 import { RulesError } from '#libs/rules';
 import { PROBLEM_TITLES as TITLES, problemFor } from '../control-plane/rules-problem.js';
+import { redeliveryProblem } from '../redelivery/redelivery-problem.js';
 
 /** Every error leaves the HTTP API as an RFC 9457 problem: a stable `code` and, per field, the rule it broke. */
 @Catch()
@@ -20,6 +22,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(error: unknown, request: Request): Record<string, unknown> & { status: number } {
     const instance = request.originalUrl;
     if (error instanceof RulesError) return { ...problemFor(error), instance };
+    if (error instanceof RedeliveryError) return { ...redeliveryProblem(error), instance };
     if (error instanceof HttpException) {
       const status = error.getStatus();
       return {

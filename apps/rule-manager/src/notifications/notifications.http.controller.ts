@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import type { EventStore } from '#libs/event-store';
+import type { EventLog } from '#libs/event-store';
 import { deliveryStream, notificationLog, type RecordedOutcome } from '#libs/notifications';
 import { EVENT_STORE } from '#libs/platform';
 import { RULE_ID_PATTERN, RulesError } from '#libs/rules';
@@ -13,7 +13,7 @@ const MAX_LIMIT = 1_000;
 @ApiResource('notifications')
 @Controller('api/v1/notifications')
 export class NotificationsHttpController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventLog) {}
 
   @Get()
   @ApiCall('A rule’s notifications (optionally one client’s) whose event happened between from and to', 400)

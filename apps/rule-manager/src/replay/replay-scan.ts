@@ -1,4 +1,4 @@
-import type { EventStore } from '#libs/event-store';
+import type { EventLog } from '#libs/event-store';
 import {
   isSelectedForReplay,
   routeLoggedEvent,
@@ -20,23 +20,17 @@ import { ControlPlaneAtPosition, controlPlaneStream } from '#libs/rules';
 const DISORDER_MS = 10 * 60_000;
 const READ_BATCH = 2_000;
 
-export class ReplayTooLargeError extends Error {
-  constructor(max: number) {
-    super(`more than ${max} notifications selected`);
-    this.name = 'ReplayTooLargeError';
-  }
-}
-
 /**
  * The notifications a rule gave for the events of a time range, decided as dispatch decided them: each event
  * routed by the rules as of its position. Finds where the range starts by bisecting the log on event times, so
- * a replay of the last hour does not read the whole history.
+ * a replay of the last hour does not read the whole history. Stops at `limit` notifications: more than a replay
+ * may hold need not be read to be refused.
  */
 export async function selectForReplay(
-  store: EventStore,
+  store: EventLog,
   mqttInstanceId: string,
   selection: ReplaySelection,
-  max: number,
+  limit: number,
 ): Promise<Notification[]> {
   const controlStream = controlPlaneStream(mqttInstanceId);
   const head = await store.headPosition();
@@ -64,8 +58,8 @@ export async function selectForReplay(
         return selected;
       for (const notification of routeLoggedEvent(event, rules)) {
         if (!isSelectedForReplay(notification, selection)) continue;
-        if (selected.length === max) throw new ReplayTooLargeError(max);
         selected.push(notification);
+        if (selected.length === limit) return selected;
       }
     }
     after = events.at(-1)!.position;
@@ -74,7 +68,7 @@ export async function selectForReplay(
 }
 
 /** A position at or before the first presence event that happened at or after `time` (0 when none is earlier). */
-async function lastPositionBefore(store: EventStore, time: number, head: number): Promise<number> {
+async function lastPositionBefore(store: EventLog, time: number, head: number): Promise<number> {
   let [low, high] = [0, head];
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);

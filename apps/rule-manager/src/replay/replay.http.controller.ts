@@ -1,31 +1,18 @@
-import {
-  Body,
-  Controller,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Req,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
-import { newEventId, type EventStore } from '#libs/event-store';
-import { replayOf, replayStream, type ReplayRequestedData } from '#libs/notifications';
+import { newEventId, type EventLog } from '#libs/event-store';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import type { StatusEventType } from '#libs/presence';
-import { existingRule, RulesError, TOPIC_PATTERN } from '#libs/rules';
+import { RulesError, TOPIC_PATTERN } from '#libs/rules';
 import type { AuthenticatedRequest } from '../access/api-token.guard.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { checkedClientId, timeParam } from '../http/query-params.js';
 import { iso } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
-import { recordResendRequest } from '../redelivery/record-resend-request.js';
 import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
-import { ReplayTooLargeError, selectForReplay } from './replay-scan.js';
+import { requestReplay } from './request-replay.js';
 
-/** More than this in one request is refused (422): one append holds the whole replay. */
-export const MAX_REPLAY = 50_000;
 const EVENT_TYPES: StatusEventType[] = ['connect', 'disconnect', 'tcpclean'];
 
 interface ReplayBody {
@@ -47,7 +34,7 @@ const invalid = (field: string, rule: string, message: string) =>
 @Controller('api/v1/rules')
 export class ReplayHttpController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) private readonly log: EventLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly queryBus: QueryBus,
   ) {}
@@ -86,48 +73,21 @@ export class ReplayHttpController {
     @Body() body: ReplayBody,
     @Req() request: AuthenticatedRequest,
   ) {
-    const selection = { ruleId, ...checkedBody(body ?? {}) };
-    const rule = existingRule(await this.queryBus.execute(new ReadControlPlane()), ruleId);
-    let notifications;
-    try {
-      notifications = await selectForReplay(this.store, this.config.instanceId, selection, MAX_REPLAY);
-    } catch (error) {
-      if (!(error instanceof ReplayTooLargeError)) throw error;
-      throw new UnprocessableEntityException(
-        `more than ${MAX_REPLAY} notifications in this range: replay a shorter range, or one client or event type`,
-      );
-    }
-    const replayId = newEventId();
-    const topic = selection.topic ?? rule.target.topic;
-    const requested: ReplayRequestedData = {
-      replayId,
-      ruleId,
-      from: selection.from,
-      to: selection.to,
-      ...(selection.clientId && { clientId: selection.clientId }),
-      ...(selection.eventType && { eventType: selection.eventType }),
-      topic,
-      rocketmqInstanceId: rule.target.instanceId,
-      notifications: notifications.length,
-    };
-    // A replay to the rule's topic goes where each notification went; `topic` sends them all there.
-    const replays = notifications.map((notification) =>
-      replayOf(notification, replayId, selection.topic ?? notification.target.topic),
-    );
-    await recordResendRequest(
-      this.store,
-      replayStream(replayId),
-      { type: 'ReplayRequested', id: replayId, data: requested },
-      replays,
+    const data = { replayId: newEventId(), ruleId, ...checkedBody(body ?? {}) };
+    const requested = await requestReplay(
+      this.log,
+      this.config.instanceId,
+      await this.queryBus.execute(new ReadControlPlane()),
+      { type: 'RequestReplay', data },
       requestContext(request),
     );
     return {
-      replayId,
+      replayId: requested.replayId,
       ruleId,
-      notifications: notifications.length,
-      from: iso(selection.from),
-      to: iso(selection.to),
-      topic,
+      notifications: requested.notifications,
+      from: iso(requested.from),
+      to: iso(requested.to),
+      topic: requested.topic,
     };
   }
 }

@@ -2,25 +2,35 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req,
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { CredentialsCipher } from '#libs/platform';
-import { existingInstance, type ControlPlaneCommand, type RocketmqInstanceRegistered } from '#libs/rules';
-import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
+import { existingInstance, type ControlPlaneCommand, type RocketmqInstance } from '#libs/rules';
 import { sealCredentials } from '../control-plane/seal-credentials.js';
-import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 import { rocketmqInstanceRepresentation } from '../http/representations.js';
-import { requestContext } from '../http/request-context.js';
+import { RegisteredResource, type ResourceKind } from '../http/registered-resource.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { listOf, ROCKETMQ_INSTANCE_INPUT } from '../http/api-schemas.js';
+
+const INSTANCES: ResourceKind<RocketmqInstance> = {
+  path: '/api/v1/rocketmq-instances',
+  itemsOf: (state) => state.rocketmqInstances,
+  idKey: 'instanceId',
+  existing: existingInstance,
+  representation: rocketmqInstanceRepresentation,
+};
 
 /** The RocketMQ destinations rules may send to. The secret key is write-only. */
 @ApiResource('rocketmq-instances')
 @Controller('api/v1/rocketmq-instances')
 export class RocketmqInstancesHttpController {
+  private readonly instances: RegisteredResource<RocketmqInstance>;
+
   constructor(
-    private readonly commandBus: CommandBus,
-    private readonly queryBus: QueryBus,
+    commandBus: CommandBus,
+    queryBus: QueryBus,
     @Inject(CredentialsCipher) private readonly cipher: CredentialsCipher,
-  ) {}
+  ) {
+    this.instances = new RegisteredResource(INSTANCES, commandBus, queryBus);
+  }
 
   @Post()
   @ApiCall('Register a RocketMQ instance; the secret key is write-only', 400, 403, 409)
@@ -36,30 +46,21 @@ export class RocketmqInstancesHttpController {
       type: 'RegisterRocketmqInstance',
       data: { input: body, ...sealCredentials(this.cipher, body) },
     };
-    const { events, state } = await this.change(command, request);
-    const instanceId = (events[0] as RocketmqInstanceRegistered).data.instanceId;
-    response.location(`/api/v1/rocketmq-instances/${encodeURIComponent(instanceId)}`);
-    return rocketmqInstanceRepresentation(state.rocketmqInstances[instanceId]!);
+    return this.instances.register(command, request, response);
   }
 
   @Get()
   @ApiCall('List RocketMQ instances (never their secret keys)')
   @ApiResponse({ status: 200, schema: listOf(ROCKETMQ_INSTANCE_INPUT) })
   async list() {
-    const state = await this.queryBus.execute(new ReadControlPlane());
-    const items = Object.values(state.rocketmqInstances)
-      .sort((a, b) => a.instanceId.localeCompare(b.instanceId))
-      .map(rocketmqInstanceRepresentation);
-    return { items, total: items.length };
+    return this.instances.list();
   }
 
   @Get(':instanceId')
   @ApiCall('Get a RocketMQ instance', 404)
   @ApiResponse({ status: 200, schema: ROCKETMQ_INSTANCE_INPUT })
   async get(@Param('instanceId') instanceId: string) {
-    return rocketmqInstanceRepresentation(
-      existingInstance(await this.queryBus.execute(new ReadControlPlane()), instanceId),
-    );
+    return this.instances.get(instanceId);
   }
 
   /** Endpoints, namespace, region, TLS; `accessKey` + `secretKey` replace the credentials, absent keeps them. */
@@ -72,8 +73,7 @@ export class RocketmqInstancesHttpController {
       type: 'UpdateRocketmqInstance',
       data: { instanceId, input: body, ...sealCredentials(this.cipher, body) },
     };
-    const { state } = await this.change(command, request);
-    return rocketmqInstanceRepresentation(existingInstance(state, instanceId));
+    return this.instances.update(command, instanceId, request);
   }
 
   /** 409 while rules send to it, naming them. */
@@ -82,10 +82,6 @@ export class RocketmqInstancesHttpController {
   @ApiResponse({ status: 204, description: 'deleted' })
   @HttpCode(204)
   async delete(@Param('instanceId') instanceId: string, @Req() request: Request) {
-    await this.change({ type: 'DeleteRocketmqInstance', data: { instanceId } }, request);
-  }
-
-  private change(command: ControlPlaneCommand, request: Request) {
-    return this.commandBus.execute(new ChangeControlPlane(command, requestContext(request)));
+    await this.instances.delete({ type: 'DeleteRocketmqInstance', data: { instanceId } }, request);
   }
 }

@@ -1,0 +1,52 @@
+import type { Documents } from '#libs/event-store';
+import { CLIENT_ID_SEPARATOR, type ClientStatus } from '#libs/presence';
+import { CLIENT_STATUS_COLLECTIONS } from './client-status.projection.js';
+
+/** What the client status projection keeps per client. */
+export type ClientStatusDocument = ClientStatus & { online: boolean; groupId: string };
+
+export interface GroupClientsPage {
+  /** How many clients of the group match, all pages together. */
+  total: number;
+  /** The page's clients in client ID order, each with its status (absent if removed since the page was read). */
+  clients: { clientId: string; status?: ClientStatusDocument }[];
+}
+
+const { clients: CLIENTS, onlineClients: ONLINE } = CLIENT_STATUS_COLLECTIONS;
+
+export async function clientStatusOf(
+  documents: Documents,
+  clientId: string,
+): Promise<ClientStatusDocument | undefined> {
+  const [found] = await documents.readDocumentsById(CLIENTS, [clientId]);
+  return found?.document as unknown as ClientStatusDocument | undefined;
+}
+
+/** The statuses of those clients that have one, by client ID. */
+export async function clientStatusesOf(
+  documents: Documents,
+  clientIds: string[],
+): Promise<Map<string, ClientStatusDocument>> {
+  const found = await documents.readDocumentsById(CLIENTS, clientIds);
+  return new Map(found.map(({ id, document }) => [id, document as unknown as ClientStatusDocument]));
+}
+
+/** A page of the clients of a group that have connected, or of its online clients only. */
+export async function clientsOfGroup(
+  documents: Documents,
+  groupId: string,
+  page: { onlineOnly: boolean; offset: number; limit: number },
+): Promise<GroupClientsPage> {
+  // A client's ID starts with its group's: the group is one range of the collection's key (or of the online one).
+  const idPrefix = `${groupId}${CLIENT_ID_SEPARATOR}`;
+  const index = page.onlineOnly ? ONLINE : CLIENTS;
+  const [total, slice] = await Promise.all([
+    documents.countDocuments(index, idPrefix),
+    documents.readDocuments(index, { idPrefix, offset: page.offset, limit: page.limit }),
+  ]);
+  const ids = slice.map(({ id }) => id);
+  const statuses = page.onlineOnly
+    ? await clientStatusesOf(documents, ids)
+    : new Map(slice.map(({ id, document }) => [id, document as unknown as ClientStatusDocument]));
+  return { total, clients: ids.map((clientId) => ({ clientId, status: statuses.get(clientId) })) };
+}
