@@ -78,11 +78,6 @@ export class ClientStatusProjection implements Projection {
     }
   }
 
-  async openChannels(): Promise<OpenChannel[]> {
-    const documents = await this.store.readDocuments(CLIENT_STATUS_COLLECTIONS.openChannels);
-    return documents.map(({ document }) => document as unknown as OpenChannel);
-  }
-
   private async changesFor(events: RecordedEvent[]): Promise<ProjectionChanges> {
     const ids = [...new Set(events.map((event) => (event.data as PresenceEventData).clientId))];
     const stored = await this.store.readDocumentsById(CLIENT_STATUS_COLLECTIONS.clients, ids);

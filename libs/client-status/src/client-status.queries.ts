@@ -1,6 +1,6 @@
 import type { Documents } from '#libs/event-store';
 import { CLIENT_ID_SEPARATOR, type ClientStatus } from '#libs/presence';
-import { CLIENT_STATUS_COLLECTIONS } from './client-status.projection.js';
+import { CLIENT_STATUS_COLLECTIONS, type OpenChannel } from './client-status.projection.js';
 
 /** What the client status projection keeps per client. */
 export type ClientStatusDocument = ClientStatus & { online: boolean; groupId: string };
@@ -49,4 +49,10 @@ export async function clientsOfGroup(
     ? await clientStatusesOf(documents, ids)
     : new Map(slice.map(({ id, document }) => [id, document as unknown as ClientStatusDocument]));
   return { total, clients: ids.map((clientId) => ({ clientId, status: statuses.get(clientId) })) };
+}
+
+/** Every channel the presence events left open: what a restart of presence-ingest must close. */
+export async function openChannelsOf(documents: Documents): Promise<OpenChannel[]> {
+  const found = await documents.readDocuments(CLIENT_STATUS_COLLECTIONS.openChannels);
+  return found.map(({ document }) => document as unknown as OpenChannel);
 }

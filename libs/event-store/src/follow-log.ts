@@ -1,5 +1,5 @@
 import { Backoff, type BackoffOptions } from '#libs/backoff';
-import type { EventStore, ReadAllFilter, RecordedEvent } from './event-store.port.js';
+import type { Checkpoints, EventLog, ReadAllFilter, RecordedEvent } from './event-store.port.js';
 import { Wakeup } from './wakeup.js';
 
 /** What a follower is handed: the events after `after` matching the filter, every position up to `through` seen. */
@@ -48,7 +48,8 @@ export interface Following {
 }
 
 const STOPPED = Symbol('stopped');
-type Log = Pick<EventStore, 'headPosition' | 'readAll' | 'onAppended' | 'loadCheckpoint' | 'saveCheckpoint'>;
+/** What following needs of the store: the log, and the checkpoints for `from: 'stored'`. */
+type Log = EventLog & Pick<Checkpoints, 'loadCheckpoint' | 'saveCheckpoint'>;
 
 /**
  * The one way to read the log: from a position, with a filter, in batches, woken by appends, retrying with

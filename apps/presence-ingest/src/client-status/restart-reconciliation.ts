@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '#libs/platform';
+import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { PresenceRecorder } from '../recording/presence-recorder.js';
-import { ClientStatusProjection } from '#libs/client-status';
+import { ClientStatusProjection, openChannelsOf } from '#libs/client-status';
+import type { Documents } from '#libs/event-store';
 import { ingestNodeId } from '../nodes/node-id.js';
 
 /**
@@ -17,6 +18,7 @@ export class RestartReconciliation {
   constructor(
     private readonly projection: ClientStatusProjection,
     private readonly recorder: PresenceRecorder,
+    @Inject(EVENT_STORE) private readonly documents: Documents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -24,7 +26,7 @@ export class RestartReconciliation {
     // Everything the previous run stored is projected first, so its open channels are all known.
     await this.projection.catchUp();
     const node = ingestNodeId(this.config);
-    const open = (await this.projection.openChannels()).filter(
+    const open = (await openChannelsOf(this.documents)).filter(
       (channel) => channel.node === undefined || channel.node === node,
     );
     for (const channel of open) {
