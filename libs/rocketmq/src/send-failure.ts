@@ -36,7 +36,16 @@ export interface SendFailure {
   error: string;
 }
 
+/** A send that failed with an already classified failure: classifying it again keeps that classification. */
+export class SendFailedError extends Error {
+  override name = 'SendFailedError';
+  constructor(readonly failure: SendFailure) {
+    super(failure.error);
+  }
+}
+
 export function classifySendFailure(error: unknown): SendFailure {
+  if (error instanceof SendFailedError) return error.failure;
   const permanent =
     PERMANENT.some((type) => error instanceof type) ||
     (error instanceof TypeError && WRONG_MESSAGE_TYPE.test(error.message));
