@@ -2,6 +2,7 @@
 // same status messages on RocketMQ, with no store and no rules. (a) rocketmq-client-nodejs's Producer, one send
 // per message; (b) RocketmqProducers.sendBatch, several messages per SendMessage call (docs/decisions/0009).
 import { Producer } from 'rocketmq-client-nodejs';
+import { shutdownClient } from '../../scripts/rocketmq/index.mjs';
 
 const { toStatusMessage } = await import('../../dist/libs/notifications/src/index.js');
 const { RocketmqProducers, toOptions } = await import('../../dist/libs/rocketmq/src/index.js');
@@ -93,7 +94,7 @@ export async function bareClientSends({ endpoint, topic, fifo, clients, count, i
     await drive(calls({ topic, fifo, clients, count: 500, perCall: 1 }), inFlight, send);
     return await drive(calls({ topic, fifo, clients, count, perCall: 1 }), inFlight, send);
   } finally {
-    await producer.shutdown();
+    await shutdownClient(producer);
   }
 }
 
