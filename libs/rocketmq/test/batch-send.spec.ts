@@ -6,7 +6,7 @@ import { createTopic as createTopicWithAdmin } from '../../../scripts/rocketmq/i
 import {
   collectMessages,
   createConsumerGroup,
-  createTopic,
+  createTopics,
   rocketmqEndpoint,
   shutdownClient,
   startClient,
@@ -24,10 +24,9 @@ const relay = producers();
 const observed = new ObservedProducer({ endpoints: rocketmqEndpoint() });
 
 beforeAll(async () => {
-  await createTopic(NORMAL);
-  await createTopic(FIFO, { fifo: true });
-  await createTopicWithAdmin(FIFO_ONE_QUEUE, { fifo: true, queues: 1 });
   await Promise.all([
+    createTopics([{ name: NORMAL }, { name: FIFO, fifo: true }]),
+    createTopicWithAdmin(FIFO_ONE_QUEUE, { fifo: true, queues: 1 }),
     createConsumerGroup(`${NORMAL}-g`),
     createConsumerGroup(`${FIFO}-g`, { fifo: true }),
     createConsumerGroup(`${FIFO_ONE_QUEUE}-g`, { fifo: true }),
@@ -64,7 +63,7 @@ describe('a batch on a normal topic, from several clients', () => {
     });
   });
 
-  it('spreads its calls over the queues in turn, as the client does', async () => {
+  it('spreads consecutive calls over the queues in turn', async () => {
     const before = observed.sendCalls.length;
     for (let call = 0; call < 4; call++)
       await observed.sendBatch(clientMessages(NORMAL, `GID_batch@@@rr-${call}`, { count: 2, fifo: false }));
