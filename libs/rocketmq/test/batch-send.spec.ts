@@ -137,6 +137,36 @@ describe('failures, per entry', () => {
     expect(results.map((r) => 'failure' in r && r.failure)).toEqual(['permanent', 'permanent']);
   });
 
+  it('fails only the entry whose body is over the limit; the others arrive', async () => {
+    const [first, tooLarge, last] = clientMessages(NORMAL, 'GID_batch@@@large', { count: 3, fifo: false });
+    const huge = { ...tooLarge!, body: 'x'.repeat(4 * 1024 * 1024 + 1) };
+    const results = await relay.sendBatch(instance(), [first!, huge, last!]);
+
+    expect(results[1]).toMatchObject({ failure: 'permanent', error: expect.stringMatching(/body size/) });
+    const received = await collectMessages(NORMAL, { consumerGroup: `${NORMAL}-g`, expected: 2 });
+    expect(received.map((m) => m.properties['seq']).sort()).toEqual(['1', '3']);
+    expect(received.map((m) => m.messageId).sort()).toEqual(
+      [results[0], results[2]].map((r) => (r && 'messageId' in r ? r.messageId : r)).sort(),
+    );
+  });
+
+  it('gives every entry the failure of a call the proxy refuses, and nothing arrives', async () => {
+    // TAGS is a system property name: the proxy refuses the whole call (ILLEGAL_MESSAGE_PROPERTY_KEY).
+    const batch = clientMessages(NORMAL, 'GID_batch@@@refused', { count: 3, fifo: false }).map(
+      (message, i) => (i === 1 ? { ...message, properties: { ...message.properties, TAGS: 'x' } } : message),
+    );
+    const results = await relay.sendBatch(instance(), batch);
+
+    expect(results.map((r) => 'failure' in r && r.failure)).toEqual(['permanent', 'permanent', 'permanent']);
+    expect(results[0]).toMatchObject({ error: expect.stringMatching(/BadRequest/) });
+    const received = await collectMessages(NORMAL, {
+      consumerGroup: `${NORMAL}-g`,
+      expected: 1,
+      timeoutMs: 3_000,
+    });
+    expect(received.filter((m) => m.keys.includes('GID_batch@@@refused'))).toEqual([]);
+  });
+
   it('gives every entry a transient failure when the endpoint is unreachable', async () => {
     const unreachable = instance({ instanceId: 'rmq-unreachable', endpoints: '127.0.0.1:1' });
     const results = await relay.sendBatch(
