@@ -1,14 +1,18 @@
 // rocketmq-dispatch against the real RocketMQ: notifications/s at saturation (a backlog of stored events sent as
 // fast as it goes) and the event → RocketMQ-acknowledged latency at a fixed offered rate, as recorded by dispatch
-// in each NotificationForwarded (latencyMs), at each of the offered rates. Needs RocketMQ running (`npm run rocketmq` in another terminal).
+// in each NotificationForwarded (latencyMs), at each of the offered rates. Then, in the same run against the same
+// RocketMQ, the yardsticks: the bare client (one send per message, as many in flight as dispatch) and the bare
+// batched send (bench/support/send-yardsticks.mjs). Needs RocketMQ running (`npm run rocketmq` in another terminal).
 // Run: npm run build && node bench/dispatch-throughput.mjs [backlog=20000] [rates=500,1000,2000] [seconds=10]
-// BENCH_STORE=postgres for PostgreSQL; DISPATCH_CONCURRENCY etc. are passed through.   (prints figures; not a test)
+// BENCH_STORE=postgres for PostgreSQL; DISPATCH_CONCURRENCY etc. are passed through; BENCH_YARDSTICK_MESSAGES
+// (default 30000) per yardstick.   (prints figures; not a test)
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createTopic } from '../scripts/rocketmq/index.mjs';
 import { benchPort, benchStoreUrl, sleep, startProcess } from './support/presence-deployment.mjs';
 import { percentile } from './support/raw-load.mjs';
+import { batchedSends, bareClientSends } from './support/send-yardsticks.mjs';
 
 const BACKLOG = Number(process.argv[2] ?? 20_000);
 const RATES = (process.argv[3] ?? '500,1000,2000').split(',').map(Number);
@@ -16,6 +20,9 @@ const SECONDS = Number(process.argv[4] ?? 10);
 const CLIENTS = 1_000;
 const ENDPOINT = process.env.ROCKETMQ_ENDPOINT ?? '127.0.0.1:8081';
 const TOKEN = 'bench-admin-token-000000';
+// Dispatch's default (libs/platform/src/config.ts); the bare client gets as many sends in flight.
+const CONCURRENCY = Number(process.env.DISPATCH_CONCURRENCY ?? 256);
+const YARDSTICK_MESSAGES = Number(process.env.BENCH_YARDSTICK_MESSAGES ?? 30_000);
 
 const { newEventId, openEventStore } = await import('../dist/libs/event-store/src/index.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'bench-dispatch-'));
@@ -23,6 +30,11 @@ const storeUrl = benchStoreUrl(dataDir);
 const store = await openEventStore(storeUrl);
 const topic = `bench-dispatch-${Date.now()}`;
 await createTopic(topic, { fifo: true });
+// Created now: the proxy caches a topic it does not know yet for ~20 s.
+const fifoOneQueue = `${topic}-fifo1`;
+const normal = `${topic}-normal`;
+await createTopic(fifoOneQueue, { fifo: true, queues: 1 });
+await createTopic(normal);
 
 const httpPort = benchPort();
 const busPort = benchPort();
@@ -126,10 +138,35 @@ async function atRate(rate) {
 const runs = [];
 for (const rate of RATES) runs.push(await atRate(rate));
 
+dispatch.kill('SIGTERM');
+await new Promise((resolve) => dispatch.once('exit', resolve));
+
+// 3. Yardsticks, after dispatch is gone: same RocketMQ, same kind of messages, no store, no rules.
+const common = { endpoint: ENDPOINT, clients: CLIENTS, count: YARDSTICK_MESSAGES, inFlight: CONCURRENCY };
+const yardsticks = [
+  ['bare client send, 1 per call, FIFO 8 queues', await bareClientSends({ ...common, topic, fifo: true })],
+  [
+    'sendBatch 3 per call, FIFO 8 queues (goes 1 per call)',
+    await batchedSends({ ...common, topic, fifo: true, perCall: 3 }),
+  ],
+  [
+    'sendBatch 3 per call, FIFO 1 queue',
+    await batchedSends({ ...common, topic: fifoOneQueue, fifo: true, perCall: 3 }),
+  ],
+  [
+    'sendBatch 16 per call, FIFO 1 queue',
+    await batchedSends({ ...common, topic: fifoOneQueue, fifo: true, perCall: 16 }),
+  ],
+  [
+    'sendBatch 32 per call, normal 8 queues',
+    await batchedSends({ ...common, topic: normal, fifo: false, perCall: 32 }),
+  ],
+];
+
 const p = (values, q) => percentile(values, q).toFixed(0).padStart(5);
 console.log(
   `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; store ${storeUrl.split(':')[0]}; ` +
-    `RocketMQ ${ENDPOINT}; FIFO topic; ${CLIENTS} clients; DISPATCH_CONCURRENCY ${process.env.DISPATCH_CONCURRENCY ?? 'default'}`,
+    `RocketMQ ${ENDPOINT}; FIFO topic (8 queues); ${CLIENTS} clients; DISPATCH_CONCURRENCY ${CONCURRENCY}`,
 );
 console.log(
   `saturation  ${BACKLOG} stored events → ${(BACKLOG / saturationSeconds).toFixed(0)} notifications/s ` +
@@ -140,5 +177,9 @@ for (const { offered, latencies } of runs)
     `fixed rate  offered ${offered.toFixed(0).padStart(5)}/s for ${SECONDS} s, ${latencies.length} forwarded: ` +
       `event → RocketMQ ack p50 ${p(latencies, 50)} ms  p99 ${p(latencies, 99)} ms  p99.9 ${p(latencies, 99.9)} ms  max ${Math.max(...latencies)} ms`,
   );
-dispatch.kill('SIGTERM');
+for (const [what, { rate, seconds, failures, messages, lanes }] of yardsticks)
+  console.log(
+    `yardstick   ${what.padEnd(54)} ${rate.toFixed(0).padStart(6)} msg/s (${messages} in ${seconds.toFixed(1)} s, ` +
+      `${lanes ? `${lanes} calls` : `${CONCURRENCY} sends`} in flight${failures ? `, ${failures} FAILED` : ''})`,
+  );
 await store.close();

@@ -103,6 +103,9 @@ export interface ReceivedMessage {
   messageGroup?: string;
   properties: Record<string, string>;
   deliveryAttempt?: number;
+  /** The queue the broker stored it in, and its offset there. */
+  queueId: number;
+  offset?: number;
 }
 
 export interface CollectOptions {
@@ -162,7 +165,17 @@ function toReceivedMessage(message: MessageView): ReceivedMessage {
     messageGroup: message.messageGroup,
     properties: Object.fromEntries(message.properties),
     deliveryAttempt: message.deliveryAttempt,
+    queueId: queueIdOf(message.receiptHandle),
+    offset: message.offset,
   };
+}
+
+/**
+ * The client's MessageView keeps no queue ID; the broker's receipt handle (its pop check point: start offset, pop
+ * time, invisible time, revive queue, topic type, broker name, queue ID, offset, …) carries it, space-separated.
+ */
+function queueIdOf(receiptHandle: string): number {
+  return Number(receiptHandle.split(' ')[6]);
 }
 
 /**

@@ -1,19 +1,14 @@
-import { NotFoundException, Producer } from 'rocketmq-client-nodejs';
+import { NotFoundException } from 'rocketmq-client-nodejs';
 import type { StatusMessage } from '#libs/notifications';
 import type { RocketmqInstance } from '#libs/rules';
+import { type BatchEntryResult, batchDestination, RouteAwareProducer } from './rocketmq-batch-send.js';
+import { classifySendFailure, SendFailedError } from './send-failure.js';
 
 /** rocketmq-client-nodejs MessageType.FIFO (apache/rocketmq/v2 definition.proto). */
 const FIFO = 2;
 const REQUEST_TIMEOUT_MS = 5_000;
 /** gRPC UNAVAILABLE / DEADLINE_EXCEEDED: the proxy could not be reached. */
 const UNREACHABLE_CODES = new Set([4, 14]);
-
-/** The client keeps topic routes (which message types a topic accepts) protected; this exposes them. */
-class RouteAwareProducer extends Producer {
-  routeOf(topic: string) {
-    return this.getRouteData(topic);
-  }
-}
 
 export interface ProducerLog {
   log(message: string): void;
@@ -59,18 +54,33 @@ export class RocketmqProducers {
     }
   }
 
-  /** Sends one message and returns RocketMQ's message ID. */
+  /** Sends one message and returns RocketMQ's message ID; a failure is thrown (classifySendFailure tells its kind). */
   async send(instance: RocketmqInstance, message: StatusMessage): Promise<string> {
-    const producer = await this.producer(instance);
-    const receipt = await producer.send({
-      topic: message.topic,
-      tag: message.tag,
-      keys: message.keys,
-      body: Buffer.from(message.body, 'utf8'),
-      properties: new Map(Object.entries(message.properties)),
-      ...(message.messageGroup !== undefined && { messageGroup: message.messageGroup }),
-    });
-    return receipt.messageId;
+    const [result] = await this.sendBatch(instance, [message]);
+    if (!result || !('messageId' in result))
+      throw new SendFailedError(result ?? { failure: 'transient', error: 'no result' });
+    return result.messageId;
+  }
+
+  /**
+   * Sends several messages in one SendMessage call and answers per entry, in the same order. All share one topic
+   * and, on FIFO topics, one message group (the caller groups them; a mixed batch rejects with MixedBatchError).
+   * A failed call (unreachable, timeout, unknown topic) gives every entry its classified failure.
+   */
+  async sendBatch(
+    instance: RocketmqInstance,
+    messages: readonly StatusMessage[],
+  ): Promise<BatchEntryResult[]> {
+    if (messages.length === 0) return [];
+    batchDestination(messages);
+    let producer: RouteAwareProducer;
+    try {
+      producer = await this.producer(instance);
+    } catch (error) {
+      const failure = classifySendFailure(error);
+      return messages.map(() => failure);
+    }
+    return producer.sendBatch(messages);
   }
 
   async shutdown(): Promise<void> {

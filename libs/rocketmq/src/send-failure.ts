@@ -30,16 +30,28 @@ const PERMANENT = [
  * notification (a normal or FIFO message) sent to a DELAY or TRANSACTION topic: the error's text is all there is.
  */
 const WRONG_MESSAGE_TYPE = /message type not match with topic accept message types/i;
+/** The client's own body limit (4 MiB), checked before sending: as permanent as the server's PayloadTooLarge. */
+const BODY_TOO_LARGE = /message body size exceeds the threshold/i;
 
 export interface SendFailure {
   failure: FailureKind;
   error: string;
 }
 
+/** A send that failed with an already classified failure: classifying it again keeps that classification. */
+export class SendFailedError extends Error {
+  override name = 'SendFailedError';
+  constructor(readonly failure: SendFailure) {
+    super(failure.error);
+  }
+}
+
 export function classifySendFailure(error: unknown): SendFailure {
+  if (error instanceof SendFailedError) return error.failure;
   const permanent =
     PERMANENT.some((type) => error instanceof type) ||
-    (error instanceof TypeError && WRONG_MESSAGE_TYPE.test(error.message));
+    (error instanceof TypeError &&
+      (WRONG_MESSAGE_TYPE.test(error.message) || BODY_TOO_LARGE.test(error.message)));
   return { failure: permanent ? 'permanent' : 'transient', error: describe(error) };
 }
 
