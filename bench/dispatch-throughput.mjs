@@ -4,8 +4,9 @@
 // RocketMQ, the yardsticks: the bare client (one send per message, as many in flight as dispatch) and the bare
 // batched send (bench/support/send-yardsticks.mjs). Needs RocketMQ running (`npm run rocketmq` in another terminal).
 // Run: npm run build && node bench/dispatch-throughput.mjs [backlog=20000] [rates=500,1000,2000] [seconds=10]
-// BENCH_STORE=postgres for PostgreSQL; DISPATCH_CONCURRENCY etc. are passed through; BENCH_YARDSTICK_MESSAGES
-// (default 30000) per yardstick.   (prints figures; not a test)
+// BENCH_STORE=postgres for PostgreSQL; BENCH_TOPIC=fifo (8 queues, the default) | fifo1 (one queue) | normal is the
+// rule's topic; DISPATCH_CONCURRENCY etc. are passed through; BENCH_YARDSTICK_MESSAGES (default 30000) per
+// yardstick.   (prints figures; not a test)
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +36,14 @@ const fifoOneQueue = `${topic}-fifo1`;
 const normal = `${topic}-normal`;
 await createTopic(fifoOneQueue, { fifo: true, queues: 1 });
 await createTopic(normal);
+const TOPIC_KIND = process.env.BENCH_TOPIC ?? 'fifo';
+const ruleTopics = {
+  fifo: [topic, 'FIFO topic (8 queues)'],
+  fifo1: [fifoOneQueue, 'FIFO topic (1 queue)'],
+  normal: [normal, 'normal topic (8 queues)'],
+};
+if (!ruleTopics[TOPIC_KIND]) throw new Error(`BENCH_TOPIC must be fifo, fifo1 or normal, got ${TOPIC_KIND}`);
+const [ruleTopic, topicDescription] = ruleTopics[TOPIC_KIND];
 
 const httpPort = benchPort();
 const busPort = benchPort();
@@ -62,7 +71,7 @@ await api('/rules', {
   status: 'ENABLED',
   ruleType: 'CLIENT_STATUS_NOTIFY',
   source: { groupId: 'GID_bench' },
-  target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-bench', topic },
+  target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-bench', topic: ruleTopic },
 });
 ruleManager.kill('SIGTERM');
 
@@ -166,7 +175,7 @@ const yardsticks = [
 const p = (values, q) => percentile(values, q).toFixed(0).padStart(5);
 console.log(
   `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; store ${storeUrl.split(':')[0]}; ` +
-    `RocketMQ ${ENDPOINT}; FIFO topic (8 queues); ${CLIENTS} clients; DISPATCH_CONCURRENCY ${CONCURRENCY}`,
+    `RocketMQ ${ENDPOINT}; the rule's ${topicDescription}; ${CLIENTS} clients; DISPATCH_CONCURRENCY ${CONCURRENCY}`,
 );
 console.log(
   `saturation  ${BACKLOG} stored events → ${(BACKLOG / saturationSeconds).toFixed(0)} notifications/s ` +

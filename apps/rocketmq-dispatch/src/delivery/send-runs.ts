@@ -10,7 +10,9 @@ const MESSAGES_PER_CALL = 32;
 /**
  * Step 4, in the send thread: puts runs of notifications (each one client's consecutive notifications, all to
  * one topic) on the topic, several per SendMessage call. On a FIFO topic a call carries one run, whose message
- * group is the client; on a normal topic runs of several clients share a call. Results per notification.
+ * group is the client (and on a FIFO topic of several queues one message, see decision 9, since the proxy routes
+ * only single-message calls by their group); on a normal topic runs of several clients share a call. Results per
+ * notification.
  */
 export async function sendRuns(
   producers: RocketmqProducers,
@@ -32,21 +34,18 @@ export async function sendRuns(
   return calls.flatMap((call, i) => split(results[i]!, call));
 }
 
+/** One SendMessage call; on a FIFO topic of several queues sendBatch sends a client's run one by one, in order. */
 async function sendTogether(
   producers: RocketmqProducers,
   instance: RocketmqInstance,
   messages: StatusMessage[],
 ): Promise<SendResult[]> {
-  const results: SendResult[] = [];
-  for (const message of messages) {
-    try {
-      results.push({ messageId: await producers.send(instance, message) });
-    } catch (error) {
-      const failure = classifySendFailure(error);
-      return [...results, ...messages.slice(results.length).map(() => failure)];
-    }
+  try {
+    return await producers.sendBatch(instance, messages);
+  } catch (error) {
+    const failure = classifySendFailure(error); // a mixed batch: grouping above keeps this from happening
+    return messages.map(() => failure);
   }
-  return results;
 }
 
 /** Runs in order, as many per call as fit in `size` messages (a longer run gets a call of its own). */
