@@ -153,7 +153,10 @@ await new Promise((resolve) => dispatch.once('exit', resolve));
 // 3. Yardsticks, after dispatch is gone: same RocketMQ, same kind of messages, no store, no rules.
 const common = { endpoint: ENDPOINT, clients: CLIENTS, count: YARDSTICK_MESSAGES, inFlight: CONCURRENCY };
 const yardsticks = [
-  ['bare client send, 1 per call, FIFO 8 queues', await bareClientSends({ ...common, topic, fifo: true })],
+  [
+    "bare client send, 1 per call, the rule's topic",
+    await bareClientSends({ ...common, topic: ruleTopic, fifo: TOPIC_KIND !== 'normal' }),
+  ],
   [
     'sendBatch 3 per call, FIFO 8 queues (goes 1 per call)',
     await batchedSends({ ...common, topic, fifo: true, perCall: 3 }),

@@ -22,7 +22,7 @@ import { MEMORY, openSqliteDatabase } from './sqlite.schema.js';
 import { prepareStatements, type SqliteStatements } from './sqlite.statements.js';
 
 export interface SqliteEventStoreOptions {
-  /** How often `onAppended` looks for events appended by other processes (default 25 ms). */
+  /** How often `onAppended` looks for events appended by other processes (default 10 ms: a wake-up within 10 ms keeps dispatch's p99 latency low). */
   pollIntervalMs?: number;
   /**
    * Appends (their writes and fsync) run on a worker thread with its own connection, so this process's event loop
@@ -60,7 +60,7 @@ export class SqliteEventStore implements EventStore {
     this.leases = new SqliteLeases(db);
     this.listeners = new AppendListeners({
       readHead: async () => sql.headPosition(this.statements),
-      pollIntervalMs: options.pollIntervalMs ?? 25,
+      pollIntervalMs: options.pollIntervalMs ?? 10,
     });
   }
 
