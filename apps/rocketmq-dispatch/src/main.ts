@@ -31,7 +31,8 @@ const APP = 'rocketmq-dispatch';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
-  const store = await openAppEventStore(config);
+  // On SQLite the outcomes are written on a worker thread: a WAL checkpoint never stalls reading and sending.
+  const store = await openAppEventStore(config, { appendThread: {} });
   const bus = describeBus(config.busUrl, APP);
   const app = await createBusApp(APP, RocketmqDispatchModule.create(config, store), config);
   await listenOnBus(config.busUrl, APP, () => app.listen());

@@ -31,7 +31,9 @@ export class DeliveryLanes<T> {
   /** Lanes whose head may be taken, oldest first. */
   private readonly ready = new Set<string>();
   /** Events with unsettled notifications, in position order. */
-  private readonly positions: PositionCount[] = [];
+  private positions: PositionCount[] = [];
+  /** Where `positions` starts: shifting a long array per settle would cost its length each time. */
+  private first = 0;
   private readonly byPosition = new Map<number, PositionCount>();
   private lastRead: number;
   private unsettled = 0;
@@ -119,12 +121,17 @@ export class DeliveryLanes<T> {
     counted.unsettled--;
     this.unsettled--;
     if (counted.unsettled === 0) this.byPosition.delete(entry.position);
-    while (this.positions.length > 0 && this.positions[0]!.unsettled === 0) this.positions.shift();
+    while (this.first < this.positions.length && this.positions[this.first]!.unsettled === 0) this.first++;
+    if (this.first > 1_024 && this.first * 2 > this.positions.length) {
+      this.positions = this.positions.slice(this.first);
+      this.first = 0;
+    }
   }
 
   /** The highest position at and below which every notification is settled. */
   checkpoint(): number {
-    return this.positions.length > 0 ? this.positions[0]!.position - 1 : this.lastRead;
+    const oldest = this.positions[this.first];
+    return oldest ? oldest.position - 1 : this.lastRead;
   }
 
   /** The last position read: the next read starts after it. */
