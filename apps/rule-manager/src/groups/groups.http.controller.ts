@@ -8,7 +8,7 @@ import { groupRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { GROUP_INPUT, listOf } from '../http/api-schemas.js';
+import { GROUP_BODY, listOf } from '../http/api-schemas.js';
 
 /** Registered Group IDs of this MQTT instance: only their clients may connect. */
 @ApiResource('groups')
@@ -21,8 +21,8 @@ export class GroupsHttpController {
 
   @Post()
   @ApiCall('Register a Group ID: its clients may then connect', 400, 403, 409)
-  @ApiBody({ schema: GROUP_INPUT })
-  @ApiResponse({ status: 201, schema: GROUP_INPUT })
+  @ApiBody({ schema: GROUP_BODY })
+  @ApiResponse({ status: 201, schema: GROUP_BODY })
   @HttpCode(201)
   async register(
     @Body() body: unknown,
@@ -37,7 +37,7 @@ export class GroupsHttpController {
 
   @Get()
   @ApiCall('List groups')
-  @ApiResponse({ status: 200, schema: listOf(GROUP_INPUT) })
+  @ApiResponse({ status: 200, schema: listOf(GROUP_BODY) })
   async list() {
     const state = await this.queryBus.execute(new ReadControlPlane());
     const items = Object.values(state.groups)
@@ -48,7 +48,7 @@ export class GroupsHttpController {
 
   @Get(':groupId')
   @ApiCall('Get a group', 404)
-  @ApiResponse({ status: 200, schema: GROUP_INPUT })
+  @ApiResponse({ status: 200, schema: GROUP_BODY })
   async get(@Param('groupId') groupId: string) {
     return groupRepresentation(existingGroup(await this.queryBus.execute(new ReadControlPlane()), groupId));
   }
@@ -62,7 +62,7 @@ export class GroupsHttpController {
       example: { description: 'vans' },
     },
   })
-  @ApiResponse({ status: 200, schema: GROUP_INPUT })
+  @ApiResponse({ status: 200, schema: GROUP_BODY })
   async update(@Param('groupId') groupId: string, @Body() body: unknown, @Req() request: Request) {
     const { state } = await this.change({ type: 'UpdateGroup', data: { groupId, input: body } }, request);
     return groupRepresentation(existingGroup(state, groupId));
