@@ -15,19 +15,28 @@ import { newEventId, WrongExpectedVersionError, type EventStore } from '#libs/ev
 import { redriveOf, redriveStream, type RedriveRequestedData } from '#libs/notifications';
 import { EVENT_STORE } from '#libs/platform';
 import { clientStream, type PresenceEventData } from '#libs/presence';
-import { RULE_ID_PATTERN, RulesError } from '#libs/rules';
+import * as z from 'zod';
+import { RULE_ID_PATTERN } from '#libs/rules';
 import type { AuthenticatedRequest } from '../access/api-token.guard.js';
 import {
   DELIVERY_STATS_COLLECTIONS,
   type DeadLetterDocument,
 } from '../delivery-stats/delivery-stats.projection.js';
-import { countParam } from '../http/query-params.js';
+import { ApiQueries, count, matchingParam, parseParams } from '../http/query-params.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { requestContext } from '../http/request-context.js';
 import { recordResendRequest } from '../redelivery/record-resend-request.js';
 
 const DEAD_LETTERS = DELIVERY_STATS_COLLECTIONS.deadLetters;
 const MAX_LIMIT = 1_000;
+const DEAD_LETTERS_QUERY = z.object({
+  ruleId: matchingParam(
+    RULE_ID_PATTERN,
+    'pattern',
+    (ruleId) => `${String(ruleId)} is not a rule ID`,
+  ).optional(),
+  limit: count(100, MAX_LIMIT),
+});
 
 function representation(deadLetter: DeadLetterDocument) {
   const { redrive, eventTime, deadLetteredAt, ...rest } = deadLetter;
@@ -47,10 +56,9 @@ export class DeadLettersHttpController {
 
   @Get()
   @ApiCall('Dead letters, a rule’s only with ruleId; each with the last error and its redrive, if any', 400)
-  async list(@Query('ruleId') ruleId?: string, @Query('limit') limit?: string) {
-    if (ruleId !== undefined && !RULE_ID_PATTERN.test(ruleId))
-      throw RulesError.of('VALIDATION_FAILED', 'ruleId', 'pattern', `ruleId ${ruleId} is not a rule ID`);
-    const size = countParam(limit, 'limit', 100, MAX_LIMIT);
+  @ApiQueries(DEAD_LETTERS_QUERY)
+  async list(@Query() query: unknown) {
+    const { ruleId, limit: size } = parseParams(DEAD_LETTERS_QUERY, query);
     // Their IDs start with the rule ID: a rule's dead letters are one range of the key. The IDs are not in time
     // order, so the range is read whole (dead letters are an exception to fix, not a stream).
     const documents = await this.store.readDocuments(

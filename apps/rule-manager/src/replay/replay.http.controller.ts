@@ -14,10 +14,18 @@ import { newEventId, type EventStore } from '#libs/event-store';
 import { replayOf, replayStream, type ReplayRequestedData } from '#libs/notifications';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import type { StatusEventType } from '#libs/presence';
-import { existingRule, RulesError, TOPIC_PATTERN } from '#libs/rules';
+import * as z from 'zod';
+import { existingRule, TOPIC_PATTERN } from '#libs/rules';
 import type { AuthenticatedRequest } from '../access/api-token.guard.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { checkedClientId, timeParam } from '../http/query-params.js';
+import {
+  clientId,
+  documented,
+  matchingParam,
+  oneOfParam,
+  parseParams,
+  requiredTime,
+} from '../http/query-params.js';
 import { iso } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
 import { recordResendRequest } from '../redelivery/record-resend-request.js';
@@ -28,16 +36,27 @@ import { ReplayTooLargeError, selectForReplay } from './replay-scan.js';
 export const MAX_REPLAY = 50_000;
 const EVENT_TYPES: StatusEventType[] = ['connect', 'disconnect', 'tcpclean'];
 
-interface ReplayBody {
-  from?: unknown;
-  to?: unknown;
-  clientId?: unknown;
-  eventType?: unknown;
-  topic?: unknown;
-}
-
-const invalid = (field: string, rule: string, message: string) =>
-  RulesError.of('VALIDATION_FAILED', field, rule, message);
+const TOPIC = 'must be 3 to 64 letters, digits, - or _, not starting with CID or GID';
+const REPLAY_BODY = z
+  .object({
+    from: requiredTime,
+    to: requiredTime,
+    eventType: oneOfParam(EVENT_TYPES, `must be one of ${EVENT_TYPES.join(', ')}`).optional(),
+    topic: matchingParam(TOPIC_PATTERN, 'pattern', TOPIC).optional(),
+    clientId: clientId.optional(),
+  })
+  .superRefine(
+    ({ from, to }, context) => {
+      if (typeof from === 'number' && typeof to === 'number' && from > to)
+        context.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: 'must not be before from',
+          params: { rule: 'after-from' },
+        });
+    },
+    { when: ({ value }) => typeof value === 'object' && value !== null },
+  );
 
 /**
  * Sends a rule's notifications of a time range again, marked with the `replay` property and the same notification
@@ -62,17 +81,13 @@ export class ReplayHttpController {
     422,
   )
   @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['from', 'to'],
-      example: {
-        from: '2026-11-25T10:00:00Z',
-        to: '2026-11-25T11:00:00Z',
-        clientId: 'GID_fleet@@@van-1',
-        eventType: 'tcpclean',
-        topic: 'device-status-replay',
-      },
-    },
+    schema: documented(REPLAY_BODY, {
+      from: '2026-11-25T10:00:00Z',
+      to: '2026-11-25T11:00:00Z',
+      clientId: 'GID_fleet@@@van-1',
+      eventType: 'tcpclean',
+      topic: 'device-status-replay',
+    }),
   })
   @ApiResponse({
     status: 202,
@@ -81,12 +96,8 @@ export class ReplayHttpController {
       example: { replayId: '0190c6a2-…', ruleId: 'device-status', notifications: 42 },
     },
   })
-  async replay(
-    @Param('ruleId') ruleId: string,
-    @Body() body: ReplayBody,
-    @Req() request: AuthenticatedRequest,
-  ) {
-    const selection = { ruleId, ...checkedBody(body ?? {}) };
+  async replay(@Param('ruleId') ruleId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
+    const selection = { ruleId, ...parseParams(REPLAY_BODY, body ?? {}) };
     const rule = existingRule(await this.queryBus.execute(new ReadControlPlane()), ruleId);
     let notifications;
     try {
@@ -130,30 +141,4 @@ export class ReplayHttpController {
       topic,
     };
   }
-}
-
-function checkedBody(body: ReplayBody) {
-  const time = (value: unknown, field: string) => {
-    if (typeof value !== 'string' && typeof value !== 'number')
-      throw invalid(field, 'required', `${field} is required: epoch milliseconds or an ISO 8601 time`);
-    return timeParam(String(value), field, 0);
-  };
-  const [from, to] = [time(body.from, 'from'), time(body.to, 'to')];
-  if (from > to) throw invalid('to', 'after-from', 'to must not be before from');
-  const { clientId, eventType, topic } = body;
-  if (eventType !== undefined && !EVENT_TYPES.includes(eventType as StatusEventType))
-    throw invalid('eventType', 'enum', `eventType must be one of ${EVENT_TYPES.join(', ')}`);
-  if (topic !== undefined && !(typeof topic === 'string' && TOPIC_PATTERN.test(topic)))
-    throw invalid(
-      'topic',
-      'pattern',
-      'topic must be 3 to 64 letters, digits, - or _, not starting with CID or GID',
-    );
-  return {
-    from,
-    to,
-    ...(clientId !== undefined && { clientId: checkedClientId(clientId, 'clientId') }),
-    ...(eventType !== undefined && { eventType: eventType as StatusEventType }),
-    ...(topic !== undefined && { topic: topic as string }),
-  };
 }
