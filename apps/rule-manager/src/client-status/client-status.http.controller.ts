@@ -13,7 +13,7 @@ import {
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { CLIENT_STATUS_COLLECTIONS } from '#libs/client-status';
 import type { EventStore } from '#libs/event-store';
-import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
+import { BUS_PATTERNS, EVENT_STORE, type CloseConnectionMessage } from '#libs/platform';
 import { CLIENT_ID_SEPARATOR, GROUP_ID_PATTERN, openChannels, type ClientStatus } from '#libs/presence';
 import * as z from 'zod';
 import { Peers } from '../health/peers.js';
@@ -91,7 +91,7 @@ export class ClientStatusHttpController {
       answer = await this.peers.request<{ closed: boolean }>(
         'presence-ingest',
         BUS_PATTERNS.closeConnection,
-        { clientId: id },
+        { clientId: id } satisfies CloseConnectionMessage,
       );
     } catch (error) {
       throw new ServiceUnavailableException(`presence-ingest did not answer over the bus: ${String(error)}`);
