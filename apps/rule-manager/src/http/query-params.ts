@@ -52,7 +52,7 @@ export const requiredTime = z
   })
   .refine((value) => !Number.isNaN(epochMs(String(value))), refusal('format', `must be ${TIME}`))
   .transform((value) => epochMs(String(value)))
-  .meta({ type: ['string', 'integer'], description: TIME });
+  .meta({ anyOf: [{ type: 'string' }, { type: 'integer' }], description: TIME });
 
 /** A client ID, normalised. */
 export const clientId = z
