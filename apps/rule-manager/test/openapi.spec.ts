@@ -121,3 +121,22 @@ it.each(BODIES)(
     expect(documented['additionalProperties']).toBe(false);
   },
 );
+
+it('documents query parameters from the schemas that parse them', async () => {
+  const document = (await (await fetch(`${api.base}/api/docs/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, { parameters: { in: string; name: string; [key: string]: any }[] }>>;
+  };
+  const query = (path: string) =>
+    Object.fromEntries(
+      document.paths[path]!['get']!.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p]),
+    );
+  const rules = query('/api/v1/rules');
+  expect(Object.keys(rules).sort()).toEqual(['groupId', 'instanceId', 'page', 'pageSize', 'status']);
+  expect(rules['status']).toMatchObject({ required: false, schema: { enum: ['ENABLED', 'DISABLED'] } });
+  expect(query('/api/v1/notifications')['ruleId']).toMatchObject({ required: true });
+  expect(rules['pageSize']!['schema'].description).toContain('a whole number from 1 to 100');
+  const refused = await api.call('GET', '/api/v1/rules?pageSize=101');
+  expect(refused.body['errors']).toEqual([
+    { field: 'pageSize', rule: 'range', message: 'pageSize must be a whole number from 1 to 100' },
+  ]);
+});

@@ -18,12 +18,12 @@ import { CLIENT_ID_SEPARATOR, GROUP_ID_PATTERN, openChannels, type ClientStatus 
 import * as z from 'zod';
 import { Peers } from '../health/peers.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { bodySchema } from '../http/api-schemas.js';
 import {
   ApiQueries,
   checkedClientId,
   clientId as clientIdParam,
   count,
-  documented,
   matchingParam,
   parseParams,
 } from '../http/query-params.js';
@@ -112,7 +112,7 @@ export class ClientStatusHttpController {
   @HttpCode(200)
   @ApiCall(`Online status of up to ${BATCH_LIMIT} clients at once`, 400)
   @ApiBody({
-    schema: documented(BATCH_BODY, { clientIds: ['GID_fleet@@@van-1', 'GID_fleet@@@van-2'] }),
+    schema: bodySchema(BATCH_BODY, { clientIds: ['GID_fleet@@@van-1', 'GID_fleet@@@van-2'] }),
   })
   async batch(@Body() body: unknown) {
     const { clientIds: checked } = parseParams(BATCH_BODY, {

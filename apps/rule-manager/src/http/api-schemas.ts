@@ -6,13 +6,20 @@ import { GROUP_INPUT, ROCKETMQ_INSTANCE_INPUT, RULE_INPUT } from '#libs/rules';
 type SchemaObject = Exclude<ApiResponseSchemaHost['schema'], { $ref: string }>;
 
 /**
- * The OpenAPI schema of a body is generated from the zod schema that validates it (its input side: what a client
- * sends), so the document cannot drift from the checks. Only examples are added here.
+ * The OpenAPI schema of a body or parameter is generated from the zod schema that validates it (its input side:
+ * what a client sends), so the document cannot drift from the checks. Custom checks have no JSON Schema form and
+ * add nothing to it.
  */
-export function bodySchema(schema: z.ZodType, example?: Record<string, unknown>): SchemaObject {
-  const { $schema: _, ...generated } = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' });
-  return { ...(generated as SchemaObject), ...(example && { example }) };
+export function openApiSchema(schema: z.ZodType): SchemaObject {
+  const options = { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' } as const;
+  const { $schema: _, ...generated } = z.toJSONSchema(schema, options);
+  return generated as SchemaObject;
 }
+
+export const bodySchema = (schema: z.ZodType, example?: Record<string, unknown>): SchemaObject => ({
+  ...openApiSchema(schema),
+  ...(example && { example }),
+});
 
 export const RULE_EXAMPLE = {
   ruleId: 'device-status',

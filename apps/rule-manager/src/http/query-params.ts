@@ -3,6 +3,7 @@ import { ApiQuery } from '@nestjs/swagger';
 import * as z from 'zod';
 import { parseClientId } from '#libs/presence';
 import { parseInput, RulesError } from '#libs/rules';
+import { openApiSchema } from './api-schemas.js';
 
 /**
  * Query parameters, path parameters and the small bodies of the read and resend routes, each described once as a
@@ -99,8 +100,6 @@ export function parseParams<S extends z.ZodType>(schema: S, input: unknown): z.o
   }
 }
 
-const JSON_SCHEMA = { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' } as const;
-
 /** The OpenAPI query parameters of a query schema. */
 export function ApiQueries(schema: z.ZodObject) {
   return applyDecorators(
@@ -108,14 +107,8 @@ export function ApiQueries(schema: z.ZodObject) {
       ApiQuery({
         name,
         required: !(field as z.ZodType).safeParse(undefined).success,
-        schema: z.toJSONSchema(field as z.ZodType, JSON_SCHEMA) as object,
+        schema: openApiSchema(field as z.ZodType),
       }),
     ),
   );
 }
-
-/** The OpenAPI schema of a small body. */
-export const documented = (schema: z.ZodType, example: Record<string, unknown>) => ({
-  ...(z.toJSONSchema(schema, JSON_SCHEMA) as object),
-  example,
-});

@@ -18,14 +18,8 @@ import * as z from 'zod';
 import { existingRule, TOPIC_PATTERN } from '#libs/rules';
 import type { AuthenticatedRequest } from '../access/api-token.guard.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import {
-  clientId,
-  documented,
-  matchingParam,
-  oneOfParam,
-  parseParams,
-  requiredTime,
-} from '../http/query-params.js';
+import { bodySchema } from '../http/api-schemas.js';
+import { clientId, matchingParam, oneOfParam, parseParams, requiredTime } from '../http/query-params.js';
 import { iso } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
 import { recordResendRequest } from '../redelivery/record-resend-request.js';
@@ -81,7 +75,7 @@ export class ReplayHttpController {
     422,
   )
   @ApiBody({
-    schema: documented(REPLAY_BODY, {
+    schema: bodySchema(REPLAY_BODY, {
       from: '2026-11-25T10:00:00Z',
       to: '2026-11-25T11:00:00Z',
       clientId: 'GID_fleet@@@van-1',
