@@ -7,7 +7,9 @@ import {
   flag,
   given,
   matching,
+  optionalMatching,
   optionalText,
+  optionalPort,
   port,
   portRule,
   positiveInteger,
@@ -88,9 +90,9 @@ const VARIABLES = variables({
   MQTT_ALLOW_ANONYMOUS: flag,
   MQTT_TLS_CERT: optionalText,
   MQTT_TLS_KEY: optionalText,
-  MQTT_TLS_PORT: port(),
+  MQTT_TLS_PORT: optionalPort,
   ...MQTT_LIMIT_VARIABLES,
-  MQTT_WS_PORT: port(),
+  MQTT_WS_PORT: optionalPort,
   METRICS_PORT: (name: string) =>
     variable('9464', (value, refuse) => {
       if (value.toLowerCase() === 'off') return undefined;
@@ -119,7 +121,7 @@ const VARIABLES = variables({
   }),
   MAX_RULES_PER_INSTANCE: positiveInteger(100),
   API_TOKENS: variable('', (value) => parseApiTokens(value)),
-  NODE_ID: matching(undefined, /^[A-Za-z0-9_.:-]{1,64}$/, '1–64 characters of [A-Za-z0-9_.:-]'),
+  NODE_ID: optionalMatching(/^[A-Za-z0-9_.:-]{1,64}$/, '1–64 characters of [A-Za-z0-9_.:-]'),
   DISPATCH_CONCURRENCY: positiveInteger(256, 1024),
   DISPATCH_RETRY_BASE_MS: positiveInteger(1_000),
   DISPATCH_RETRY_MAX_MS: positiveInteger(10_000),
@@ -176,38 +178,39 @@ export function loadConfig(env: Env = process.env): AppConfig {
 }
 
 function appConfig(v: Values): AppConfig {
-  const dataDir = resolve(v.DATA_DIR!);
+  const dataDir = resolve(v.DATA_DIR);
+  // All three or none: crossProblems refused the rest.
   const tls = v.MQTT_TLS_PORT !== undefined && {
     port: v.MQTT_TLS_PORT,
     certFile: v.MQTT_TLS_CERT!,
     keyFile: v.MQTT_TLS_KEY!,
   };
   return {
-    httpPort: v.HTTP_PORT!,
-    mqttPort: v.MQTT_PORT!,
-    mqttHost: v.MQTT_HOST!,
-    mqttAllowAnonymous: v.MQTT_ALLOW_ANONYMOUS ?? isLoopback(v.MQTT_HOST!),
+    httpPort: v.HTTP_PORT,
+    mqttPort: v.MQTT_PORT,
+    mqttHost: v.MQTT_HOST,
+    mqttAllowAnonymous: v.MQTT_ALLOW_ANONYMOUS ?? isLoopback(v.MQTT_HOST),
     ...(tls && { mqttTls: tls }),
-    mqttLimits: mqttLimits(v as Parameters<typeof mqttLimits>[0]),
+    mqttLimits: mqttLimits(v),
     ...(v.MQTT_WS_PORT !== undefined && { mqttWsPort: v.MQTT_WS_PORT }),
     ...(v.METRICS_PORT !== undefined && { metricsPort: v.METRICS_PORT }),
     dataDir,
     eventStoreUrl: v.EVENT_STORE_URL ?? `sqlite:${resolve(dataDir, 'events.db')}`,
-    instanceId: v.INSTANCE_ID!,
-    region: v.REGION!,
-    busUrl: v.BUS_URL!,
-    maxRulesPerInstance: v.MAX_RULES_PER_INSTANCE!,
-    apiTokens: v.API_TOKENS!,
+    instanceId: v.INSTANCE_ID,
+    region: v.REGION,
+    busUrl: v.BUS_URL,
+    maxRulesPerInstance: v.MAX_RULES_PER_INSTANCE,
+    apiTokens: v.API_TOKENS,
     ...(v.CREDENTIALS_KEY !== undefined && { credentialsKey: v.CREDENTIALS_KEY }),
     ...(v.NODE_ID !== undefined && { nodeId: v.NODE_ID }),
     dispatch: {
-      concurrency: v.DISPATCH_CONCURRENCY!,
-      partitions: v.DISPATCH_PARTITIONS!,
-      leaseTtlMs: v.DISPATCH_LEASE_TTL_MS!,
-      window: v.DISPATCH_WINDOW!,
-      maxAttempts: v.DISPATCH_MAX_ATTEMPTS!,
-      baseBackoffMs: v.DISPATCH_RETRY_BASE_MS!,
-      maxBackoffMs: v.DISPATCH_RETRY_MAX_MS!,
+      concurrency: v.DISPATCH_CONCURRENCY,
+      partitions: v.DISPATCH_PARTITIONS,
+      leaseTtlMs: v.DISPATCH_LEASE_TTL_MS,
+      window: v.DISPATCH_WINDOW,
+      maxAttempts: v.DISPATCH_MAX_ATTEMPTS,
+      baseBackoffMs: v.DISPATCH_RETRY_BASE_MS,
+      maxBackoffMs: v.DISPATCH_RETRY_MAX_MS,
     },
   };
 }

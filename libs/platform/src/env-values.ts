@@ -11,8 +11,12 @@ export type Variable<T> = (name: string) => z.ZodType<T, string | undefined>;
 
 type Refuse = (rule: string, message: string) => never;
 
-/** A variable whose text `parse` turns into its value, or refuses with a rule and a message. */
-export function variable<T>(fallback: string | undefined, parse: (text: string, refuse: Refuse) => T) {
+type Parse<T> = (text: string, refuse: Refuse) => T;
+
+/** A variable whose text `parse` turns into its value, or refuses with a rule and a message; unset without default. */
+export function variable<T>(fallback: string, parse: Parse<T>): Variable<T>;
+export function variable<T>(fallback: undefined, parse: Parse<T>): Variable<T | undefined>;
+export function variable<T>(fallback: string | undefined, parse: Parse<T>): Variable<T | undefined> {
   return (name: string) =>
     z
       .string()
@@ -43,8 +47,8 @@ export const portRule = (name: string) => (value: string, refuse: Refuse) => {
   return number;
 };
 
-export const port = (fallback?: number) => (name: string) =>
-  variable(fallback === undefined ? undefined : String(fallback), portRule(name))(name);
+export const port = (fallback: number) => (name: string) => variable(String(fallback), portRule(name))(name);
+export const optionalPort = (name: string) => variable(undefined, portRule(name))(name);
 
 export const flag = (name: string) =>
   variable(undefined, (value, refuse) => {
@@ -53,11 +57,15 @@ export const flag = (name: string) =>
     return lower === 'true';
   })(name);
 
-export const matching = (fallback: string | undefined, pattern: RegExp, what: string) => (name: string) =>
-  variable(fallback, (value, refuse) => {
-    if (!pattern.test(value)) refuse('pattern', `${name}="${value}" must be ${what}: change ${name}`);
-    return value;
-  })(name);
+const matchingRule = (name: string, pattern: RegExp, what: string) => (value: string, refuse: Refuse) => {
+  if (!pattern.test(value)) refuse('pattern', `${name}="${value}" must be ${what}: change ${name}`);
+  return value;
+};
+
+export const matching = (fallback: string, pattern: RegExp, what: string) => (name: string) =>
+  variable(fallback, matchingRule(name, pattern, what))(name);
+export const optionalMatching = (pattern: RegExp, what: string) => (name: string) =>
+  variable(undefined, matchingRule(name, pattern, what))(name);
 
 /** The rule of a positive whole number, at most `max` where one is given. */
 export const positiveIntegerRule =
