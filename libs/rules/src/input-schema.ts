@@ -1,11 +1,11 @@
-import * as z from 'zod';
-import { RulesError, type Violation } from './rules.errors.js';
-
 /**
  * Untrusted input (an HTTP body or query, a bus message) is described once, as a zod schema: validation, the
  * field-and-rule error details and the OpenAPI document all come from it. Each broken rule becomes a violation
  * naming the field and the rule, so an operator reading the error knows exactly what to change.
  */
+import * as z from 'zod';
+import { RulesError, type Violation } from './rules.errors.js';
+
 export type { Violation };
 
 /** A custom issue names its rule; `bare` when its message already says which field it is about. */
