@@ -24,6 +24,7 @@ import {
   checkedClientId,
   clientId as clientIdParam,
   count,
+  filterParam,
   matchingParam,
   parseParams,
 } from '../http/query-params.js';
@@ -44,7 +45,7 @@ const BATCH_BODY = z.object({
 });
 const GROUP_CLIENTS_PARAMS = z.object({
   groupId: matchingParam(GROUP_ID_PATTERN, 'pattern', (id) => `${String(id)} is not a Group ID`),
-  online: z.string().optional(),
+  online: filterParam,
   page: count(1, Number.MAX_SAFE_INTEGER),
   pageSize: count(20, 100),
 });

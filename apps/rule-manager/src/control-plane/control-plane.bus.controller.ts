@@ -41,7 +41,7 @@ const COMMAND_MESSAGE = z.object({
       (type) => COMMAND_TYPES.has(type as ControlPlaneCommand['type']),
       bare('enum', `command.type must be one of ${[...COMMAND_TYPES].join(', ')}`),
     ),
-    data: z.record(z.string(), z.unknown()),
+    data: z.custom<Record<string, unknown>>(),
   }),
   actor: z.custom<string>(
     (actor) => typeof actor === 'string' && /^[\w.:@-]{1,64}$/.test(actor),

@@ -18,13 +18,21 @@ const refusal = (rule: string, message: Message, bare = false) => ({
   params: { rule, bare },
 });
 
+/**
+ * A query value as Express gives it: a string, or an array or object for `?a=1&a=2` / `?a[b]=1`, which the
+ * checks below read as its text, as they always have.
+ */
+const queryValue = z.custom<string>().optional().meta({ type: 'string' });
+
+/** A filter compared as it is: anything else than a stored value matches nothing. */
+export const filterParam = queryValue;
+
 /** A whole number from 1 to `max`; `fallback` when absent. */
 export const count = (fallback: number, max: number) =>
-  z
-    .string()
-    .optional()
+  queryValue
     .refine(
-      (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= max),
+      (value) =>
+        value === undefined || (/^\d+$/.test(String(value)) && Number(value) >= 1 && Number(value) <= max),
       refusal('range', `must be a whole number from 1 to ${max}`),
     )
     .transform((value) => (value === undefined ? fallback : Number(value)))
@@ -35,14 +43,12 @@ const epochMs = (value: string) => (/^\d+$/.test(value) ? Number(value) : Date.p
 
 /** A time: epoch milliseconds or ISO 8601; `fallback` when absent. */
 export const time = (fallback: number) =>
-  z
-    .string()
-    .optional()
+  queryValue
     .refine(
-      (value) => value === undefined || !Number.isNaN(epochMs(value)),
+      (value) => value === undefined || !Number.isNaN(epochMs(String(value))),
       refusal('format', `must be ${TIME}`),
     )
-    .transform((value) => (value === undefined ? fallback : epochMs(value)))
+    .transform((value) => (value === undefined ? fallback : epochMs(String(value))))
     .describe(TIME);
 
 /** A time a body must give, as a number or a string. */

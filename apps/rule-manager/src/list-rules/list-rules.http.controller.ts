@@ -5,7 +5,7 @@ import { RULE_STATUSES, type Rule } from '#libs/rules';
 import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { ApiResponse } from '@nestjs/swagger';
-import { ApiQueries, count, oneOfParam, parseParams } from '../http/query-params.js';
+import { ApiQueries, count, filterParam, oneOfParam, parseParams } from '../http/query-params.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { listOf, RULE } from '../http/api-schemas.js';
 
@@ -14,8 +14,8 @@ const LIST_RULES_QUERY = z.object({
   page: count(1, Number.MAX_SAFE_INTEGER),
   pageSize: count(20, 100),
   status: oneOfParam(RULE_STATUSES, 'must be ENABLED or DISABLED').optional(),
-  groupId: z.string().optional(),
-  instanceId: z.string().optional(),
+  groupId: filterParam,
+  instanceId: filterParam,
 });
 
 @ApiResource('rules')

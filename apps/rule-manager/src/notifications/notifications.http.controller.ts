@@ -6,7 +6,7 @@ import { EVENT_STORE } from '#libs/platform';
 import * as z from 'zod';
 import { RULE_ID_PATTERN } from '#libs/rules';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { ApiQueries, count, matchingParam, parseParams, time } from '../http/query-params.js';
+import { ApiQueries, count, filterParam, matchingParam, parseParams, time } from '../http/query-params.js';
 
 const MAX_LIMIT = 1_000;
 const NOTIFICATIONS_QUERY = z.object({
@@ -19,7 +19,7 @@ const NOTIFICATIONS_QUERY = z.object({
   from: time(0),
   to: time(Number.MAX_SAFE_INTEGER),
   limit: count(100, MAX_LIMIT),
-  clientId: z.string().optional(),
+  clientId: filterParam,
 });
 
 /** The delivery log of a rule: each notification with its event, rule version, message ID, attempts and outcome. */
