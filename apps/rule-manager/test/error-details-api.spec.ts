@@ -63,6 +63,12 @@ const requests: [string, string, unknown?, Record<string, string>?][] = [
   ['POST', '/api/v1/rules/rule-errs/replay', { from: 1, to: 5, clientId: 'van' }],
   ['POST', '/api/v1/rules/rule-errs/replay', { from: 1, to: 5, clientId: 5 }],
   ['POST', '/api/v1/rules/rule-errs/enable', undefined, { 'if-match': '"x"' }],
+  ['GET', '/api/v1/rules?page=1&page=2'],
+  ['GET', '/api/v1/notifications?ruleId=rule-errs&from=1&from=x'],
+  ['GET', '/api/v1/dead-letters?ruleId=a&ruleId=b'],
+  ['POST', '/api/v1/rules/rule-errs/replay', { from: [1], to: 5 }],
+  ['POST', '/api/v1/rules/rule-errs/replay', { from: 1, to: 5, eventType: 5 }],
+  ['POST', '/api/v1/clients/status:batch', { clientIds: Array.from({ length: 101 }, () => 'GID_errs@@@a') }],
 ];
 
 it.each(requests)(
