@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { BUS_PATTERNS } from '#libs/platform';
+import { BUS_PATTERNS, CLOSE_CONNECTION_MESSAGE } from '#libs/platform';
 import { MqttBroker } from './broker/mqtt-broker.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
 
@@ -12,8 +12,8 @@ export class PresenceBusController {
   ) {}
 
   @MessagePattern(BUS_PATTERNS.closeConnection)
-  async closeConnection(@Payload() message: { clientId?: unknown }) {
-    const clientId = typeof message?.clientId === 'string' ? message.clientId : '';
+  async closeConnection(@Payload() message: unknown) {
+    const { clientId } = CLOSE_CONNECTION_MESSAGE.parse(message);
     return { clientId, closed: await this.broker.closeConnection(clientId) };
   }
 

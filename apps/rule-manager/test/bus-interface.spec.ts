@@ -98,4 +98,23 @@ describe.each(Object.keys(transports))('the control plane over the %s bus', (tra
     });
     expect(await api.store.headPosition()).toBe(before);
   });
+
+  it('names the first broken part of a malformed message, in the words it always used', async () => {
+    const types =
+      'RegisterGroup, UpdateGroup, DeleteGroup, RegisterRocketmqInstance, UpdateRocketmqInstance, ' +
+      'DeleteRocketmqInstance, SetTopicPermissions, RemoveTopicPermissions, CreateRule, UpdateRule, EnableRule, ' +
+      'DisableRule, DeleteRule';
+    for (const message of [{}, { actor: 5 }, { command: 'CreateRule' }]) {
+      expect((await send(BUS_PATTERNS.controlPlaneCommand, message))['problem']['errors']).toEqual([
+        { field: 'command.type', rule: 'enum', message: `command.type must be one of ${types}` },
+      ]);
+    }
+    expect((await command('DeleteRule', { ruleId: 'x' }, 'a b'))['problem']['errors']).toEqual([
+      { field: 'actor', rule: 'pattern', message: 'actor must name the caller: 1–64 of [A-Za-z0-9_.:@-]' },
+    ]);
+    expect(await send(BUS_PATTERNS.rule, {})).toMatchObject({
+      ok: false,
+      problem: { status: 404, code: 'RULE_NOT_FOUND' },
+    });
+  });
 });

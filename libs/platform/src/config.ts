@@ -1,8 +1,25 @@
 import { resolve } from 'node:path';
 import { parseApiTokens, type ApiToken } from './api-tokens.js';
+import type * as z from 'zod';
 import { ConfigError } from './config-error.js';
-import { positiveInteger, read, type Env } from './env-values.js';
-import { mqttLimits, type MqttLimits } from './mqtt-limits.js';
+import {
+  firstProblem,
+  flag,
+  given,
+  matching,
+  optionalMatching,
+  optionalText,
+  optionalPort,
+  port,
+  portRule,
+  positiveInteger,
+  positiveIntegerRule,
+  text,
+  variable,
+  variables,
+  type Env,
+} from './env-values.js';
+import { MQTT_LIMIT_VARIABLES, mqttLimits, type MqttLimits } from './mqtt-limits.js';
 
 export { ConfigError };
 
@@ -54,151 +71,146 @@ export interface DispatchSettings {
   leaseTtlMs: number;
 }
 
-const ID_PATTERN = /^[A-Za-z0-9_-]{3,64}$/;
-const NODE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
-const REGION_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
-function port(env: Env, name: string, fallback: number): number {
-  const text = read(env, name, String(fallback));
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > 65535) {
-    throw new ConfigError(name, `${name}="${text}" is not a TCP port (1–65535): set ${name} to a free port`);
-  }
-  return value;
-}
-
-function matching(env: Env, name: string, fallback: string, pattern: RegExp, what: string): string {
-  const value = read(env, name, fallback);
-  if (!pattern.test(value)) throw new ConfigError(name, `${name}="${value}" must be ${what}: change ${name}`);
-  return value;
-}
-
-/** MQTT_TLS_PORT with MQTT_TLS_CERT and MQTT_TLS_KEY: all three, or none. */
-function mqttTls(env: Env): Pick<AppConfig, 'mqttTls'> {
-  const certFile = env['MQTT_TLS_CERT']?.trim();
-  const keyFile = env['MQTT_TLS_KEY']?.trim();
-  const tlsPort = env['MQTT_TLS_PORT']?.trim();
-  if (!certFile && !keyFile && !tlsPort) return {};
-  for (const [name, value] of [
-    ['MQTT_TLS_CERT', certFile],
-    ['MQTT_TLS_KEY', keyFile],
-    ['MQTT_TLS_PORT', tlsPort],
-  ]) {
-    if (!value)
-      throw new ConfigError(
-        name!,
-        `${name} is missing: MQTT over TLS needs MQTT_TLS_PORT, MQTT_TLS_CERT and MQTT_TLS_KEY`,
-      );
-  }
-  return { mqttTls: { port: port(env, 'MQTT_TLS_PORT', 8883), certFile: certFile!, keyFile: keyFile! } };
-}
-
-/** METRICS_PORT, a port, or `off` for no metrics listener in presence-ingest and rocketmq-dispatch. */
-function metricsPort(env: Env): Pick<AppConfig, 'metricsPort'> {
-  if (read(env, 'METRICS_PORT', '').toLowerCase() === 'off') return {};
-  const metricsPort = port(env, 'METRICS_PORT', 9464);
-  if (metricsPort === 65535) {
-    throw new ConfigError(
-      'METRICS_PORT',
-      'METRICS_PORT must be 65534 or less: rocketmq-dispatch serves its metrics on the next port',
-    );
-  }
-  return { metricsPort };
-}
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const text = read(env, name, String(fallback)).toLowerCase();
-  if (text !== 'true' && text !== 'false')
-    throw new ConfigError(name, `${name}="${text}" must be true or false`);
-  return text === 'true';
-}
-
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
-function eventStoreUrl(env: Env, dataDir: string): string {
-  const value = read(env, 'EVENT_STORE_URL', `sqlite:${resolve(dataDir, 'events.db')}`);
-  if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(value)) {
-    throw new ConfigError(
-      'EVENT_STORE_URL',
-      'EVENT_STORE_URL must be sqlite:<file> or postgres://user@host:port/db: change EVENT_STORE_URL',
+/**
+ * Every variable (README "Configuration") with its default and rule, in the order they are checked: the first
+ * broken one stops the app with a line naming it.
+ */
+const VARIABLES = variables({
+  DATA_DIR: text('./data'),
+  CREDENTIALS_KEY: variable(undefined, (value, refuse) => {
+    if (Buffer.from(value, 'base64').length !== 32)
+      refuse('base64-32-bytes', 'CREDENTIALS_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
+    return value;
+  }),
+  MQTT_HOST: text('127.0.0.1'),
+  HTTP_PORT: port(3000),
+  MQTT_PORT: port(1883),
+  MQTT_ALLOW_ANONYMOUS: flag,
+  MQTT_TLS_CERT: optionalText,
+  MQTT_TLS_KEY: optionalText,
+  MQTT_TLS_PORT: optionalPort,
+  ...MQTT_LIMIT_VARIABLES,
+  MQTT_WS_PORT: optionalPort,
+  METRICS_PORT: (name: string) =>
+    variable('9464', (value, refuse) => {
+      if (value.toLowerCase() === 'off') return undefined;
+      const metricsPort = portRule(name)(value, refuse);
+      if (metricsPort === 65535)
+        refuse(
+          'range',
+          `${name} must be 65534 or less: rocketmq-dispatch serves its metrics on the next port`,
+        );
+      return metricsPort;
+    })(name),
+  EVENT_STORE_URL: variable(undefined, (value, refuse) => {
+    if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(value))
+      refuse(
+        'pattern',
+        'EVENT_STORE_URL must be sqlite:<file> or postgres://user@host:port/db: change EVENT_STORE_URL',
+      );
+    return value;
+  }),
+  INSTANCE_ID: matching('mqtt-local', /^[A-Za-z0-9_-]{3,64}$/, '3–64 characters of [A-Za-z0-9_-]'),
+  REGION: matching('local', /^[A-Za-z0-9_-]{1,64}$/, '1–64 characters of [A-Za-z0-9_-]'),
+  BUS_URL: variable('tcp://127.0.0.1:3100', (value, refuse) => {
+    if (!/^(tcp:\/\/[^:/]+:\d{1,5}|nats:\/\/.+)$/.test(value))
+      refuse('pattern', `BUS_URL="${value}" must be tcp://host:port or nats://host:port: change BUS_URL`);
+    return value;
+  }),
+  MAX_RULES_PER_INSTANCE: positiveInteger(100),
+  API_TOKENS: variable('', (value) => parseApiTokens(value)),
+  NODE_ID: optionalMatching(/^[A-Za-z0-9_.:-]{1,64}$/, '1–64 characters of [A-Za-z0-9_.:-]'),
+  DISPATCH_CONCURRENCY: positiveInteger(256, 1024),
+  DISPATCH_RETRY_BASE_MS: positiveInteger(1_000),
+  DISPATCH_RETRY_MAX_MS: positiveInteger(10_000),
+  DISPATCH_PARTITIONS: positiveInteger(16, 1024),
+  DISPATCH_LEASE_TTL_MS: (name: string) =>
+    variable('10000', (value, refuse) => {
+      const ttl = positiveIntegerRule(name, 10_000)(value, refuse);
+      if (ttl < 300) refuse('min', `${name} must be 300 or more (milliseconds)`);
+      return ttl;
+    })(name),
+  DISPATCH_WINDOW: positiveInteger(10_000),
+  DISPATCH_MAX_ATTEMPTS: positiveInteger(5),
+});
+/** The variables the apps read, in the order they are checked. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(VARIABLES.shape);
+const NAMES = CONFIG_VARIABLES;
+type Values = z.output<typeof VARIABLES>;
+
+/** The rules between variables, each at the variable to change. */
+function crossProblems(env: Record<string, string | undefined>): z.core.$ZodIssue[] {
+  const problem = (name: string, rule: string, message: string) =>
+    ({ code: 'custom', path: [name], message, params: { rule }, input: env[name] }) as z.core.$ZodIssue;
+  const tls = ['MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MQTT_TLS_PORT'];
+  const missing = tls.find((name) => env[name] === undefined);
+  const problems =
+    missing && tls.some((name) => env[name] !== undefined)
+      ? [
+          problem(
+            missing,
+            'required',
+            `${missing} is missing: MQTT over TLS needs MQTT_TLS_PORT, MQTT_TLS_CERT and MQTT_TLS_KEY`,
+          ),
+        ]
+      : [];
+  const [base, max] = [env['DISPATCH_RETRY_BASE_MS'] ?? '1000', env['DISPATCH_RETRY_MAX_MS'] ?? '10000'];
+  if (/^[1-9]\d*$/.test(base) && /^[1-9]\d*$/.test(max) && Number(max) < Number(base))
+    problems.push(
+      problem(
+        'DISPATCH_RETRY_MAX_MS',
+        'not-below-base',
+        `DISPATCH_RETRY_MAX_MS (${max}) must not be below DISPATCH_RETRY_BASE_MS (${base})`,
+      ),
     );
-  }
-  return value;
+  return problems;
 }
 
-function busUrl(env: Env): string {
-  const value = read(env, 'BUS_URL', 'tcp://127.0.0.1:3100');
-  if (!/^(tcp:\/\/[^:/]+:\d{1,5}|nats:\/\/.+)$/.test(value)) {
-    throw new ConfigError(
-      'BUS_URL',
-      `BUS_URL="${value}" must be tcp://host:port or nats://host:port: change BUS_URL`,
-    );
-  }
-  return value;
-}
-
-/** Reads and checks the environment; a bad value throws a ConfigError naming the variable to change. */
+/** Reads and checks the environment; a bad value throws a ConfigError naming the variable and the rule. */
 export function loadConfig(env: Env = process.env): AppConfig {
-  const dataDir = resolve(read(env, 'DATA_DIR', './data'));
-  const credentialsKey = env['CREDENTIALS_KEY']?.trim() || undefined;
-  if (credentialsKey !== undefined && Buffer.from(credentialsKey, 'base64').length !== 32) {
-    throw new ConfigError(
-      'CREDENTIALS_KEY',
-      'CREDENTIALS_KEY must be 32 bytes in base64 (openssl rand -base64 32)',
-    );
-  }
-  const mqttHost = read(env, 'MQTT_HOST', '127.0.0.1');
-  return {
-    httpPort: port(env, 'HTTP_PORT', 3000),
-    mqttPort: port(env, 'MQTT_PORT', 1883),
-    mqttHost,
-    mqttAllowAnonymous: flag(env, 'MQTT_ALLOW_ANONYMOUS', isLoopback(mqttHost)),
-    ...mqttTls(env),
-    mqttLimits: mqttLimits(env),
-    ...(env['MQTT_WS_PORT']?.trim() && { mqttWsPort: port(env, 'MQTT_WS_PORT', 0) }),
-    ...metricsPort(env),
-    dataDir,
-    eventStoreUrl: eventStoreUrl(env, dataDir),
-    instanceId: matching(env, 'INSTANCE_ID', 'mqtt-local', ID_PATTERN, '3–64 characters of [A-Za-z0-9_-]'),
-    region: matching(env, 'REGION', 'local', REGION_PATTERN, '1–64 characters of [A-Za-z0-9_-]'),
-    busUrl: busUrl(env),
-    maxRulesPerInstance: positiveInteger(env, 'MAX_RULES_PER_INSTANCE', 100),
-    apiTokens: parseApiTokens(read(env, 'API_TOKENS', '')),
-    ...(credentialsKey && { credentialsKey }),
-    ...(env['NODE_ID']?.trim() && {
-      nodeId: matching(env, 'NODE_ID', '', NODE_ID_PATTERN, '1–64 characters of [A-Za-z0-9_.:-]'),
-    }),
-    dispatch: dispatchSettings(env),
-  };
+  const values = given(env, NAMES);
+  const parsed = VARIABLES.safeParse(values);
+  const problems = [...(parsed.success ? [] : parsed.error.issues), ...crossProblems(values)];
+  if (problems.length > 0) throw firstProblem(problems, NAMES);
+  return appConfig(parsed.data as Values);
 }
 
-function dispatchSettings(env: Env): DispatchSettings {
-  const concurrency = positiveInteger(env, 'DISPATCH_CONCURRENCY', 256);
-  if (concurrency > 1024)
-    throw new ConfigError('DISPATCH_CONCURRENCY', 'DISPATCH_CONCURRENCY must be 1024 or less');
-  const baseBackoffMs = positiveInteger(env, 'DISPATCH_RETRY_BASE_MS', 1_000);
-  const maxBackoffMs = positiveInteger(env, 'DISPATCH_RETRY_MAX_MS', 10_000);
-  if (maxBackoffMs < baseBackoffMs)
-    throw new ConfigError(
-      'DISPATCH_RETRY_MAX_MS',
-      `DISPATCH_RETRY_MAX_MS (${maxBackoffMs}) must not be below DISPATCH_RETRY_BASE_MS (${baseBackoffMs})`,
-    );
-  const partitions = positiveInteger(env, 'DISPATCH_PARTITIONS', 16);
-  if (partitions > 1024)
-    throw new ConfigError('DISPATCH_PARTITIONS', 'DISPATCH_PARTITIONS must be 1024 or less');
-  const leaseTtlMs = positiveInteger(env, 'DISPATCH_LEASE_TTL_MS', 10_000);
-  if (leaseTtlMs < 300)
-    throw new ConfigError(
-      'DISPATCH_LEASE_TTL_MS',
-      'DISPATCH_LEASE_TTL_MS must be 300 or more (milliseconds)',
-    );
+function appConfig(v: Values): AppConfig {
+  const dataDir = resolve(v.DATA_DIR);
+  // All three or none: crossProblems refused the rest.
+  const tls = v.MQTT_TLS_PORT !== undefined && {
+    port: v.MQTT_TLS_PORT,
+    certFile: v.MQTT_TLS_CERT!,
+    keyFile: v.MQTT_TLS_KEY!,
+  };
   return {
-    concurrency,
-    partitions,
-    leaseTtlMs,
-    window: positiveInteger(env, 'DISPATCH_WINDOW', 10_000),
-    maxAttempts: positiveInteger(env, 'DISPATCH_MAX_ATTEMPTS', 5),
-    baseBackoffMs,
-    maxBackoffMs,
+    httpPort: v.HTTP_PORT,
+    mqttPort: v.MQTT_PORT,
+    mqttHost: v.MQTT_HOST,
+    mqttAllowAnonymous: v.MQTT_ALLOW_ANONYMOUS ?? isLoopback(v.MQTT_HOST),
+    ...(tls && { mqttTls: tls }),
+    mqttLimits: mqttLimits(v),
+    ...(v.MQTT_WS_PORT !== undefined && { mqttWsPort: v.MQTT_WS_PORT }),
+    ...(v.METRICS_PORT !== undefined && { metricsPort: v.METRICS_PORT }),
+    dataDir,
+    eventStoreUrl: v.EVENT_STORE_URL ?? `sqlite:${resolve(dataDir, 'events.db')}`,
+    instanceId: v.INSTANCE_ID,
+    region: v.REGION,
+    busUrl: v.BUS_URL,
+    maxRulesPerInstance: v.MAX_RULES_PER_INSTANCE,
+    apiTokens: v.API_TOKENS,
+    ...(v.CREDENTIALS_KEY !== undefined && { credentialsKey: v.CREDENTIALS_KEY }),
+    ...(v.NODE_ID !== undefined && { nodeId: v.NODE_ID }),
+    dispatch: {
+      concurrency: v.DISPATCH_CONCURRENCY,
+      partitions: v.DISPATCH_PARTITIONS,
+      leaseTtlMs: v.DISPATCH_LEASE_TTL_MS,
+      window: v.DISPATCH_WINDOW,
+      maxAttempts: v.DISPATCH_MAX_ATTEMPTS,
+      baseBackoffMs: v.DISPATCH_RETRY_BASE_MS,
+      maxBackoffMs: v.DISPATCH_RETRY_MAX_MS,
+    },
   };
 }

@@ -12,3 +12,4 @@ export * from './event-store.js';
 export * from './app-metrics.js';
 export * from './metrics-listener.js';
 export * from './mqtt-limits.js';
+export * from './bus-messages.js';

@@ -1,4 +1,4 @@
-import { wholeNumberIn, type Env } from './env-values.js';
+import { wholeNumberIn } from './env-values.js';
 
 /**
  * What one peer may cost presence-ingest. Defaults follow EMQX where it has one (1 MB packets, a 15 s wait for
@@ -22,13 +22,24 @@ export interface MqttLimits {
 /** The MQTT protocol's own ceiling for a packet: 256 MB (a 4-byte remaining length). */
 const MQTT_PACKET_CEILING = 268_435_455;
 
-export function mqttLimits(env: Env): MqttLimits {
+export const MQTT_LIMIT_VARIABLES = {
+  MQTT_MAX_PACKET_SIZE: wholeNumberIn(1_048_576, [128, MQTT_PACKET_CEILING]),
+  MQTT_MAX_CONNECTIONS: wholeNumberIn(50_000, [1, 10_000_000]),
+  MQTT_MAX_CONNECT_RATE_PER_IP: wholeNumberIn(50, [1, 1_000_000], 'no limit'),
+  MQTT_MAX_KEEPALIVE: wholeNumberIn(3_600, [1, 65_535]),
+  MQTT_CONNECT_TIMEOUT_MS: wholeNumberIn(15_000, [100, 600_000]),
+  MQTT_REFUSALS_TRACED_PER_MINUTE: wholeNumberIn(5, [1, 10_000], 'none'),
+};
+
+type Limits = { [K in keyof typeof MQTT_LIMIT_VARIABLES]: number };
+
+export function mqttLimits(values: Limits): MqttLimits {
   return {
-    maxPacketSize: wholeNumberIn(env, 'MQTT_MAX_PACKET_SIZE', 1_048_576, [128, MQTT_PACKET_CEILING]),
-    maxConnections: wholeNumberIn(env, 'MQTT_MAX_CONNECTIONS', 50_000, [1, 10_000_000]),
-    connectRatePerAddress: wholeNumberIn(env, 'MQTT_MAX_CONNECT_RATE_PER_IP', 50, [1, 1_000_000], 'no limit'),
-    maxKeepaliveSeconds: wholeNumberIn(env, 'MQTT_MAX_KEEPALIVE', 3_600, [1, 65_535]),
-    connectTimeoutMs: wholeNumberIn(env, 'MQTT_CONNECT_TIMEOUT_MS', 15_000, [100, 600_000]),
-    refusalsTracedPerMinute: wholeNumberIn(env, 'MQTT_REFUSALS_TRACED_PER_MINUTE', 5, [1, 10_000], 'none'),
+    maxPacketSize: values.MQTT_MAX_PACKET_SIZE,
+    maxConnections: values.MQTT_MAX_CONNECTIONS,
+    connectRatePerAddress: values.MQTT_MAX_CONNECT_RATE_PER_IP,
+    maxKeepaliveSeconds: values.MQTT_MAX_KEEPALIVE,
+    connectTimeoutMs: values.MQTT_CONNECT_TIMEOUT_MS,
+    refusalsTracedPerMinute: values.MQTT_REFUSALS_TRACED_PER_MINUTE,
   };
 }

@@ -1,19 +1,13 @@
 import type { CreateAccessKey, DeleteAccessKey } from './control-plane.commands.js';
 import type { AccessKeyCreated, AccessKeyDeleted } from './control-plane.events.js';
 import type { ControlPlaneState } from './control-plane.state.js';
-import { DESCRIPTION_MAX_LENGTH } from './identifiers.js';
+import { parseInput } from './input-schema.js';
 import { RulesError } from './rules.errors.js';
-import { FieldChecker, isObject } from './validation.js';
+import { ACCESS_KEY_INPUT } from './rules.schemas.js';
 
 export function createAccessKey(command: CreateAccessKey, _state: ControlPlaneState): AccessKeyCreated[] {
   const { accessKeyId, secretCiphertext, input } = command.data;
-  const body = input ?? {};
-  if (!isObject(body)) throw RulesError.of('VALIDATION_FAILED', '', 'type', 'the body must be a JSON object');
-  const check = new FieldChecker();
-  check.noUnknownFields(body, ['description']);
-  const description = check.string(body, 'description', 'description', true);
-  check.maxLength(description, 'description', DESCRIPTION_MAX_LENGTH);
-  if (check.violations.length > 0) throw new RulesError('VALIDATION_FAILED', check.violations);
+  const { description } = parseInput(ACCESS_KEY_INPUT, input ?? {});
   return [
     {
       type: 'AccessKeyCreated',

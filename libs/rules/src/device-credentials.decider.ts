@@ -3,11 +3,9 @@ import type { RemoveDeviceCredentials, SetDeviceCredentials } from './control-pl
 import type { DeviceCredentialsRemoved, DeviceCredentialsSet } from './control-plane.events.js';
 import { credentialsKey, type ControlPlaneState } from './control-plane.state.js';
 import { existingGroup } from './group.decider.js';
+import { parseInput } from './input-schema.js';
 import { RulesError } from './rules.errors.js';
-import { FieldChecker, isObject } from './validation.js';
-
-const USERNAME_PATTERN = /^[\x21-\x7e]{1,64}$/;
-const MIN_PASSWORD_LENGTH = 8;
+import { DEVICE_CREDENTIALS_INPUT } from './rules.schemas.js';
 
 /** The group (scope group) or the device's group (scope device) must be registered. */
 export function checkTarget(scope: 'group' | 'device', id: string, state: ControlPlaneState): void {
@@ -27,17 +25,8 @@ export function setDeviceCredentials(
 ): DeviceCredentialsSet[] {
   const { scope, id, input, passwordHash } = command.data;
   checkTarget(scope, id, state);
-  if (!isObject(input))
-    throw RulesError.of('VALIDATION_FAILED', '', 'type', 'the body must be a JSON object');
-  const check = new FieldChecker();
-  check.noUnknownFields(input, ['username', 'password']);
-  const username = check.string(input, 'username');
-  check.pattern(username, 'username', USERNAME_PATTERN, '1–64 printable characters without spaces');
-  const password = check.string(input, 'password');
-  if (password !== undefined && password.length < MIN_PASSWORD_LENGTH) {
-    check.fail('password', 'length', `password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  }
-  if (check.violations.length > 0 || !username) throw new RulesError('VALIDATION_FAILED', check.violations);
+  // The password was hashed before the command was built; it is checked here all the same, with the rest.
+  const { username } = parseInput(DEVICE_CREDENTIALS_INPUT, input);
   return [{ type: 'DeviceCredentialsSet', data: { scope, id, username, passwordHash } }];
 }
 

@@ -1,25 +1,16 @@
-import { GROUP_ID_PATTERN } from '#libs/presence';
 import type { DeleteGroup, RegisterGroup, UpdateGroup } from './control-plane.commands.js';
 import type { GroupData, GroupDeleted, GroupRegistered, GroupUpdated } from './control-plane.events.js';
 import { ruleForGroup, type ControlPlaneState, type Group } from './control-plane.state.js';
-import { DESCRIPTION_MAX_LENGTH } from './identifiers.js';
+import { parseInput } from './input-schema.js';
 import { RulesError } from './rules.errors.js';
-import { FieldChecker, isObject } from './validation.js';
+import { GROUP_INPUT, groupUpdate } from './rules.schemas.js';
 
+/** On an edit the group ID comes from the path; the body may repeat it, never change it. */
 function parseGroup(input: unknown, pathId?: string): GroupData {
-  if (!isObject(input))
-    throw RulesError.of('VALIDATION_FAILED', '', 'type', 'the body must be a JSON object');
-  const check = new FieldChecker();
-  check.noUnknownFields(input, ['groupId', 'description']);
-  const groupId = pathId ?? check.string(input, 'groupId');
-  if (pathId !== undefined && input['groupId'] !== undefined && input['groupId'] !== pathId) {
-    check.fail('groupId', 'immutable', `the group ID never changes (${pathId})`);
-  }
-  check.pattern(groupId, 'groupId', GROUP_ID_PATTERN, 'GID_ or GID- then [A-Za-z0-9_-], 7–64 characters');
-  const description = check.string(input, 'description', 'description', true);
-  check.maxLength(description, 'description', DESCRIPTION_MAX_LENGTH);
-  if (check.violations.length > 0 || groupId === undefined)
-    throw new RulesError('VALIDATION_FAILED', check.violations);
+  const { groupId, description } = parseInput(
+    pathId === undefined ? GROUP_INPUT : groupUpdate(pathId),
+    input,
+  );
   return { groupId, ...(description !== undefined && { description }) };
 }
 

@@ -12,42 +12,17 @@ import type {
   RocketmqInstanceUpdated,
 } from './control-plane.events.js';
 import { rulesTargeting, type ControlPlaneState, type RocketmqInstance } from './control-plane.state.js';
-import { ENDPOINTS_PATTERN, REGION_PATTERN, ROCKETMQ_INSTANCE_ID_PATTERN } from './identifiers.js';
+import { parseInput } from './input-schema.js';
 import { RulesError } from './rules.errors.js';
-import { FieldChecker, isObject } from './validation.js';
-
-const FIELDS = ['instanceId', 'region', 'endpoints', 'namespace', 'accessKey', 'secretKey', 'tls'] as const;
+import { ROCKETMQ_INSTANCE_INPUT, rocketmqInstanceUpdate } from './rules.schemas.js';
 
 /**
  * The instance a body describes. The secret key is only checked for presence here: the app has encrypted it
  * into `credentials` before the command was built, and only that ciphertext reaches an event.
  */
 function parseInstance(input: unknown, credentials: RocketmqCredentials | undefined, pathId?: string) {
-  if (!isObject(input))
-    throw RulesError.of('VALIDATION_FAILED', '', 'type', 'the body must be a JSON object');
-  const check = new FieldChecker();
-  check.noUnknownFields(input, FIELDS);
-  const instanceId = pathId ?? check.string(input, 'instanceId');
-  if (pathId !== undefined && input['instanceId'] !== undefined && input['instanceId'] !== pathId) {
-    check.fail('instanceId', 'immutable', `the instance ID never changes (${pathId})`);
-  }
-  check.pattern(instanceId, 'instanceId', ROCKETMQ_INSTANCE_ID_PATTERN, '3–64 characters of [A-Za-z0-9_-]');
-  const region = check.string(input, 'region');
-  check.pattern(region, 'region', REGION_PATTERN, '1–64 characters of [A-Za-z0-9_-]');
-  const endpoints = check.string(input, 'endpoints');
-  check.pattern(endpoints, 'endpoints', ENDPOINTS_PATTERN, 'the gRPC proxy address host:port');
-  const namespace = check.string(input, 'namespace', 'namespace', true) ?? '';
-  check.maxLength(namespace, 'namespace', 64);
-  const accessKey = check.string(input, 'accessKey', 'accessKey', true);
-  const secretKey = check.string(input, 'secretKey', 'secretKey', true);
-  if ((accessKey === undefined) !== (secretKey === undefined)) {
-    const missing = accessKey === undefined ? 'accessKey' : 'secretKey';
-    check.fail(missing, 'required', 'accessKey and secretKey go together: give both or neither');
-  }
-  const tls = check.boolean(input, 'tls') ?? false;
-  if (check.violations.length > 0 || !instanceId || !region || !endpoints) {
-    throw new RulesError('VALIDATION_FAILED', check.violations);
-  }
+  const schema = pathId === undefined ? ROCKETMQ_INSTANCE_INPUT : rocketmqInstanceUpdate(pathId);
+  const { instanceId, region, endpoints, namespace = '', accessKey, tls = false } = parseInput(schema, input);
   const data: RocketmqInstanceData = { instanceId, region, endpoints, namespace, tls };
   return { data, credentials: accessKey !== undefined ? credentials : undefined };
 }

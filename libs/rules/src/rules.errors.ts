@@ -1,4 +1,11 @@
-import type { Violation } from './validation.js';
+/** One broken rule of the input, naming the field, so an operator reading the error knows what to change. */
+export interface Violation {
+  /** Dotted path of the field, e.g. `target.topic` or `publish[0]`; empty for the body itself. */
+  field: string;
+  /** Which rule it broke: `required`, `type`, `pattern`, `length`, `enum`, `unknown`, `limit`, … */
+  rule: string;
+  message: string;
+}
 
 /** Stable codes: the HTTP and bus adapters map them to statuses; clients may switch on them. */
 export type RulesErrorCode =

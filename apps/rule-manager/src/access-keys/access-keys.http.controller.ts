@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CredentialsCipher } from '#libs/platform';
-import type { AccessKey } from '#libs/rules';
+import { ACCESS_KEY_INPUT, type AccessKey } from '#libs/rules';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { bodySchema } from '../http/api-schemas.js';
 import { requestContext } from '../http/request-context.js';
 import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 
@@ -33,6 +34,7 @@ export class AccessKeysHttpController {
   @Post()
   @HttpCode(201)
   @ApiCall('Create an access key; its secret is in this answer only', 400, 403)
+  @ApiBody({ schema: bodySchema(ACCESS_KEY_INPUT, { description: 'the billing service' }), required: false })
   @ApiResponse({
     status: 201,
     schema: { type: 'object', example: { accessKeyId: 'AKexample', accessKeySecret: 'shown-once' } },

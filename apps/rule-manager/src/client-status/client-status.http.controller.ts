@@ -18,14 +18,40 @@ import {
   type ClientStatusDocument,
 } from '#libs/client-status';
 import type { Documents } from '#libs/event-store';
-import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
+import { BUS_PATTERNS, EVENT_STORE, type CloseConnectionMessage } from '#libs/platform';
 import { GROUP_ID_PATTERN, openChannels } from '#libs/presence';
-import { RulesError } from '#libs/rules';
+import * as z from 'zod';
 import { Peers } from '../health/peers.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { checkedClientId, countParam } from '../http/query-params.js';
+import { bodySchema } from '../http/api-schemas.js';
+import {
+  ApiQueries,
+  checkedClientId,
+  clientId as clientIdParam,
+  count,
+  filterParam,
+  matchingParam,
+  parseParams,
+} from '../http/query-params.js';
 
 const BATCH_LIMIT = 100;
+const BATCH_BODY = z.object({
+  clientIds: z
+    .custom<unknown[]>((ids) => Array.isArray(ids) && ids.length > 0 && ids.length <= BATCH_LIMIT, {
+      error: `must be a list of 1 to ${BATCH_LIMIT} client IDs`,
+      params: { rule: 'length' },
+      abort: true,
+    })
+    .pipe(z.array(clientIdParam))
+    .meta({ type: 'array', minItems: 1, maxItems: BATCH_LIMIT, items: { type: 'string' } }),
+});
+const GROUP_CLIENTS_PARAMS = z.object({
+  groupId: matchingParam(GROUP_ID_PATTERN, 'pattern', (id) => `${String(id)} is not a Group ID`),
+  online: filterParam,
+  page: count(1, Number.MAX_SAFE_INTEGER),
+  pageSize: count(20, 100),
+});
+const GROUP_CLIENTS_QUERY = GROUP_CLIENTS_PARAMS.omit({ groupId: true });
 
 function representation(clientId: string, document?: ClientStatusDocument) {
   const channels = document
@@ -66,7 +92,7 @@ export class ClientStatusHttpController {
       answer = await this.peers.request<{ closed: boolean }>(
         'presence-ingest',
         BUS_PATTERNS.closeConnection,
-        { clientId: id },
+        { clientId: id } satisfies CloseConnectionMessage,
       );
     } catch (error) {
       throw new ServiceUnavailableException(`presence-ingest did not answer over the bus: ${String(error)}`);
@@ -86,23 +112,12 @@ export class ClientStatusHttpController {
   @HttpCode(200)
   @ApiCall(`Online status of up to ${BATCH_LIMIT} clients at once`, 400)
   @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['clientIds'],
-      example: { clientIds: ['GID_fleet@@@van-1', 'GID_fleet@@@van-2'] },
-    },
+    schema: bodySchema(BATCH_BODY, { clientIds: ['GID_fleet@@@van-1', 'GID_fleet@@@van-2'] }),
   })
-  async batch(@Body() body: { clientIds?: unknown }) {
-    const ids = body?.clientIds;
-    if (!Array.isArray(ids) || ids.length === 0 || ids.length > BATCH_LIMIT) {
-      throw RulesError.of(
-        'VALIDATION_FAILED',
-        'clientIds',
-        'length',
-        `clientIds must be a list of 1 to ${BATCH_LIMIT} client IDs`,
-      );
-    }
-    const checked = ids.map((id, i) => checkedClientId(id, `clientIds[${i}]`));
+  async batch(@Body() body: unknown) {
+    const { clientIds: checked } = parseParams(BATCH_BODY, {
+      clientIds: (body as { clientIds?: unknown } | null)?.clientIds,
+    });
     const found = await clientStatusesOf(this.readModels, checked);
     return {
       items: checked.map((id) => ({ clientId: id, online: representation(id, found.get(id)).online })),
@@ -118,16 +133,10 @@ export class ClientStatusHttpController {
       example: { items: [{ clientId: 'GID_fleet@@@van-1', online: true }], total: 1, page: 1, pageSize: 20 },
     },
   })
-  async groupClients(
-    @Param('groupId') groupId: string,
-    @Query('online') online?: string,
-    @Query('page') page?: string,
-    @Query('pageSize') pageSize?: string,
-  ) {
-    if (!GROUP_ID_PATTERN.test(groupId))
-      throw RulesError.of('VALIDATION_FAILED', 'groupId', 'pattern', `groupId ${groupId} is not a Group ID`);
-    const pageNumber = countParam(page, 'page', 1, Number.MAX_SAFE_INTEGER);
-    const size = countParam(pageSize, 'pageSize', 20, 100);
+  @ApiQueries(GROUP_CLIENTS_QUERY)
+  async groupClients(@Param('groupId') groupId: string, @Query() query: object) {
+    const params = parseParams(GROUP_CLIENTS_PARAMS, { ...query, groupId });
+    const { online, page: pageNumber, pageSize: size } = params;
     const { total, clients } = await clientsOfGroup(this.readModels, groupId, {
       onlineOnly: online === 'true',
       offset: (pageNumber - 1) * size,

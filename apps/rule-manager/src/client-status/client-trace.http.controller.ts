@@ -3,7 +3,10 @@ import type { EventLog, RecordedEvent } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
 import { clientStream, refusedConnectStream } from '#libs/presence';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { checkedClientId, timeParam } from '../http/query-params.js';
+import * as z from 'zod';
+import { ApiQueries, checkedClientId, parseParams, time } from '../http/query-params.js';
+
+const TRACE_QUERY = z.object({ from: time(0), to: time(Number.MAX_SAFE_INTEGER) });
 
 /** The original's device trace actions: connect, close (the TCP connection ended), disconnect. */
 const ACTIONS: Record<string, string> = {
@@ -24,9 +27,10 @@ export class ClientTraceHttpController {
 
   @Get(':clientId/trace')
   @ApiCall('The client’s connects, disconnects and closes (refused connects too) between from and to', 400)
-  async trace(@Param('clientId') clientId: string, @Query('from') from?: string, @Query('to') to?: string) {
+  @ApiQueries(TRACE_QUERY)
+  async trace(@Param('clientId') clientId: string, @Query() query: unknown) {
     const id = checkedClientId(clientId, 'clientId');
-    const [since, until] = [timeParam(from, 'from', 0), timeParam(to, 'to', Number.MAX_SAFE_INTEGER)];
+    const { from: since, to: until } = parseParams(TRACE_QUERY, query);
     const [connections, refusals] = await Promise.all([
       this.store.readStream(clientStream(id)),
       this.store.readStream(refusedConnectStream(id)),

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Controller, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { BUS_PATTERNS, CredentialsCipher } from '#libs/platform';
+import * as z from 'zod';
+import { BUS_PATTERNS, CredentialsCipher, RULE_QUERY_MESSAGE } from '#libs/platform';
 import { existingRule, RulesError, type ControlPlaneCommand } from '#libs/rules';
 import {
   groupRepresentation,
@@ -10,6 +11,7 @@ import {
   ruleRepresentation,
 } from '../http/representations.js';
 import { ChangeControlPlane } from './change-control-plane.command.js';
+import { parseParams } from '../http/query-params.js';
 import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 import { problemFor } from './rules-problem.js';
 import { sealCredentials } from './seal-credentials.js';
@@ -30,10 +32,28 @@ const COMMAND_TYPES = new Set<ControlPlaneCommand['type']>([
   'DeleteRule',
 ]);
 
-interface CommandMessage {
-  command?: { type?: string; data?: Record<string, unknown> };
-  actor?: unknown;
-  correlationId?: unknown;
+const bare = (rule: string, message: string) => ({ error: message, params: { rule, bare: true } });
+
+/** Checked in this order, the first broken rule answered; `data` is the command's and its decider checks it. */
+const COMMAND_MESSAGE = z.object({
+  command: z.object({
+    type: z.custom<ControlPlaneCommand['type']>(
+      (type) => COMMAND_TYPES.has(type as ControlPlaneCommand['type']),
+      bare('enum', `command.type must be one of ${[...COMMAND_TYPES].join(', ')}`),
+    ),
+    data: z.custom<Record<string, unknown>>(),
+  }),
+  actor: z.custom<string>(
+    (actor) => typeof actor === 'string' && /^[\w.:@-]{1,64}$/.test(actor),
+    bare('pattern', 'actor must name the caller: 1–64 of [A-Za-z0-9_.:@-]'),
+  ),
+  correlationId: z.string().optional().catch(undefined),
+});
+
+/** A message without a command still gets its `command.type` named, as the leaf a caller must fix. */
+function commandMessage(message: unknown): unknown {
+  const { command, actor, correlationId } = (message ?? {}) as Record<string, any>;
+  return { command: { type: command?.type, data: command?.data ?? {} }, actor, correlationId };
 }
 
 /**
@@ -50,11 +70,11 @@ export class ControlPlaneBusController {
   ) {}
 
   @MessagePattern(BUS_PATTERNS.controlPlaneCommand)
-  async command(@Payload() message: CommandMessage) {
+  async command(@Payload() message: unknown) {
     try {
-      const command = this.toCommand(message);
-      const actor = message.actor as string;
-      const correlationId = typeof message.correlationId === 'string' ? message.correlationId : randomUUID();
+      const parsed = parseParams(COMMAND_MESSAGE, commandMessage(message));
+      const command = this.toCommand(parsed.command);
+      const { actor, correlationId = randomUUID() } = parsed;
       const change = await this.commandBus.execute(new ChangeControlPlane(command, { actor, correlationId }));
       return { ok: true, events: change.events, version: change.state.version, warnings: change.warnings };
     } catch (error) {
@@ -75,35 +95,18 @@ export class ControlPlaneBusController {
   }
 
   @MessagePattern(BUS_PATTERNS.rule)
-  async rule(@Payload() message: { ruleId?: unknown }) {
+  async rule(@Payload() message: unknown) {
     try {
+      const { ruleId } = RULE_QUERY_MESSAGE.parse(message);
       const state = await this.queryBus.execute(new ReadControlPlane());
-      return { ok: true, rule: ruleRepresentation(existingRule(state, String(message?.ruleId))) };
+      return { ok: true, rule: ruleRepresentation(existingRule(state, ruleId)) };
     } catch (error) {
       if (error instanceof RulesError) return { ok: false, problem: problemFor(error) };
       throw error;
     }
   }
 
-  private toCommand(message: CommandMessage): ControlPlaneCommand {
-    const type = message?.command?.type;
-    if (typeof type !== 'string' || !COMMAND_TYPES.has(type as ControlPlaneCommand['type'])) {
-      throw RulesError.of(
-        'VALIDATION_FAILED',
-        'command.type',
-        'enum',
-        `command.type must be one of ${[...COMMAND_TYPES].join(', ')}`,
-      );
-    }
-    if (typeof message.actor !== 'string' || !/^[\w.:@-]{1,64}$/.test(message.actor)) {
-      throw RulesError.of(
-        'VALIDATION_FAILED',
-        'actor',
-        'pattern',
-        'actor must name the caller: 1–64 of [A-Za-z0-9_.:@-]',
-      );
-    }
-    const data = message.command?.data ?? {};
+  private toCommand({ type, data }: z.output<typeof COMMAND_MESSAGE>['command']): ControlPlaneCommand {
     const isInstance = type === 'RegisterRocketmqInstance' || type === 'UpdateRocketmqInstance';
     return {
       type,

@@ -7,7 +7,7 @@ import { ruleRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { RULE, RULE_INPUT } from '../http/api-schemas.js';
+import { RULE, RULE_BODY } from '../http/api-schemas.js';
 
 @ApiResource('rules')
 @Controller('api/v1/rules')
@@ -16,7 +16,7 @@ export class CreateRuleHttpController {
 
   @Post()
   @ApiCall('Create a client status notification rule (SPEC §3 checks)', 400, 403, 409, 422)
-  @ApiBody({ schema: RULE_INPUT })
+  @ApiBody({ schema: RULE_BODY })
   @ApiResponse({ status: 201, schema: RULE })
   @HttpCode(201)
   async create(

@@ -2,16 +2,25 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nes
 import { ApiResponse } from '@nestjs/swagger';
 import { newEventId, type Documents, type EventLog } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
-import { RULE_ID_PATTERN, RulesError } from '#libs/rules';
+import * as z from 'zod';
+import { RULE_ID_PATTERN } from '#libs/rules';
 import type { AuthenticatedRequest } from '../access/api-token.guard.js';
 import type { DeadLetterDocument } from '../delivery-stats/delivery-stats.projection.js';
 import { deadLettersOf } from '../delivery-stats/delivery-stats.queries.js';
-import { countParam } from '../http/query-params.js';
+import { ApiQueries, count, matchingParam, parseParams } from '../http/query-params.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { requestContext } from '../http/request-context.js';
 import { redriveDeadLetter } from './redrive-dead-letter.js';
 
 const MAX_LIMIT = 1_000;
+const DEAD_LETTERS_QUERY = z.object({
+  ruleId: matchingParam(
+    RULE_ID_PATTERN,
+    'pattern',
+    (ruleId) => `${String(ruleId)} is not a rule ID`,
+  ).optional(),
+  limit: count(100, MAX_LIMIT),
+});
 
 function representation(deadLetter: DeadLetterDocument) {
   const { redrive, eventTime, deadLetteredAt, ...rest } = deadLetter;
@@ -31,10 +40,9 @@ export class DeadLettersHttpController {
 
   @Get()
   @ApiCall('Dead letters, a rule’s only with ruleId; each with the last error and its redrive, if any', 400)
-  async list(@Query('ruleId') ruleId?: string, @Query('limit') limit?: string) {
-    if (ruleId !== undefined && !RULE_ID_PATTERN.test(ruleId))
-      throw RulesError.of('VALIDATION_FAILED', 'ruleId', 'pattern', `ruleId ${ruleId} is not a rule ID`);
-    const size = countParam(limit, 'limit', 100, MAX_LIMIT);
+  @ApiQueries(DEAD_LETTERS_QUERY)
+  async list(@Query() query: unknown) {
+    const { ruleId, limit: size } = parseParams(DEAD_LETTERS_QUERY, query);
     const deadLetters = await deadLettersOf(this.store, ruleId);
     // The newest `limit`, oldest first.
     return { items: deadLetters.slice(-size).map(representation), total: deadLetters.length };

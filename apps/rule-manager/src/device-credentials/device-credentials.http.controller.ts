@@ -3,17 +3,16 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { hashPassword } from '#libs/platform';
-import type { CredentialScope, DeviceCredentialsSet } from '#libs/rules';
+import { DEVICE_CREDENTIALS_INPUT, type CredentialScope, type DeviceCredentialsSet } from '#libs/rules';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { bodySchema } from '../http/api-schemas.js';
 import { requestContext } from '../http/request-context.js';
 
-const CREDENTIALS_BODY = {
-  type: 'object',
-  required: ['username', 'password'],
-  properties: { username: { type: 'string' }, password: { type: 'string', minLength: 8, writeOnly: true } },
-  example: { username: 'fleet', password: 'a-long-device-password' },
-};
+const CREDENTIALS_BODY = bodySchema(DEVICE_CREDENTIALS_INPUT, {
+  username: 'fleet',
+  password: 'a-long-device-password',
+});
 
 /**
  * MQTT username/password for a whole group or for one device (which wins). Passwords are hashed here, at the

@@ -7,7 +7,7 @@ import { ruleRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiIfMatch, ApiResource } from '../http/api-docs.js';
-import { RULE, RULE_INPUT } from '../http/api-schemas.js';
+import { RULE, RULE_BODY } from '../http/api-schemas.js';
 
 @ApiResource('rules')
 @Controller('api/v1/rules')
@@ -18,7 +18,7 @@ export class EditRuleHttpController {
   @Put(':ruleId')
   @ApiCall('Edit everything but the rule ID; all create checks run again', 400, 403, 404, 409, 412, 422)
   @ApiIfMatch()
-  @ApiBody({ schema: RULE_INPUT })
+  @ApiBody({ schema: RULE_BODY })
   @ApiResponse({ status: 200, schema: RULE })
   async edit(
     @Param('ruleId') ruleId: string,

@@ -6,7 +6,7 @@ import { groupRepresentation } from '../http/representations.js';
 import { RegisteredResource, type ResourceKind } from '../http/registered-resource.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { GROUP_INPUT, listOf } from '../http/api-schemas.js';
+import { GROUP_BODY, listOf } from '../http/api-schemas.js';
 
 const GROUPS: ResourceKind<Group> = {
   path: '/api/v1/groups',
@@ -28,8 +28,8 @@ export class GroupsHttpController {
 
   @Post()
   @ApiCall('Register a Group ID: its clients may then connect', 400, 403, 409)
-  @ApiBody({ schema: GROUP_INPUT })
-  @ApiResponse({ status: 201, schema: GROUP_INPUT })
+  @ApiBody({ schema: GROUP_BODY })
+  @ApiResponse({ status: 201, schema: GROUP_BODY })
   @HttpCode(201)
   async register(
     @Body() body: unknown,
@@ -41,14 +41,14 @@ export class GroupsHttpController {
 
   @Get()
   @ApiCall('List groups')
-  @ApiResponse({ status: 200, schema: listOf(GROUP_INPUT) })
+  @ApiResponse({ status: 200, schema: listOf(GROUP_BODY) })
   async list() {
     return this.groups.list();
   }
 
   @Get(':groupId')
   @ApiCall('Get a group', 404)
-  @ApiResponse({ status: 200, schema: GROUP_INPUT })
+  @ApiResponse({ status: 200, schema: GROUP_BODY })
   async get(@Param('groupId') groupId: string) {
     return this.groups.get(groupId);
   }
@@ -62,7 +62,7 @@ export class GroupsHttpController {
       example: { description: 'vans' },
     },
   })
-  @ApiResponse({ status: 200, schema: GROUP_INPUT })
+  @ApiResponse({ status: 200, schema: GROUP_BODY })
   async update(@Param('groupId') groupId: string, @Body() body: unknown, @Req() request: Request) {
     return this.groups.update({ type: 'UpdateGroup', data: { groupId, input: body } }, groupId, request);
   }

@@ -1,9 +1,25 @@
 import type { ApiResponseSchemaHost } from '@nestjs/swagger';
+import * as z from 'zod';
+import { GROUP_INPUT, ROCKETMQ_INSTANCE_INPUT, RULE_INPUT } from '#libs/rules';
 
 /** The OpenAPI schema object type (not exported by @nestjs/swagger under its own name). */
 type SchemaObject = Exclude<ApiResponseSchemaHost['schema'], { $ref: string }>;
 
-/** OpenAPI schemas and examples of the bodies; the checks themselves live in the rules lib. */
+/**
+ * The OpenAPI schema of a body or parameter is generated from the zod schema that validates it (its input side:
+ * what a client sends), so the document cannot drift from the checks. Custom checks have no JSON Schema form and
+ * add nothing to it.
+ */
+export function openApiSchema(schema: z.ZodType): SchemaObject {
+  const options = { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' } as const;
+  const { $schema: _, ...generated } = z.toJSONSchema(schema, options);
+  return generated as SchemaObject;
+}
+
+export const bodySchema = (schema: z.ZodType, example?: Record<string, unknown>): SchemaObject => ({
+  ...openApiSchema(schema),
+  ...(example && { example }),
+});
 
 export const RULE_EXAMPLE = {
   ruleId: 'device-status',
@@ -14,43 +30,12 @@ export const RULE_EXAMPLE = {
   target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-local', topic: 'device-status' },
 };
 
-export const RULE_INPUT: SchemaObject = {
-  type: 'object',
-  required: ['ruleId', 'status', 'ruleType', 'source', 'target'],
-  properties: {
-    ruleId: {
-      type: 'string',
-      description: '3–64 of [A-Za-z0-9_-] with a letter or digit; longer input is truncated to 64',
-    },
-    description: { type: 'string', maxLength: 256 },
-    status: { type: 'string', enum: ['ENABLED', 'DISABLED'] },
-    ruleType: {
-      type: 'string',
-      enum: ['CLIENT_STATUS_NOTIFY'],
-      description: 'DATA_OUTBOUND / DATA_INBOUND answer 422',
-    },
-    source: {
-      type: 'object',
-      required: ['groupId'],
-      properties: { groupId: { type: 'string', pattern: '^GID[_-][A-Za-z0-9_-]{3,60}$' } },
-    },
-    target: {
-      type: 'object',
-      required: ['serviceType', 'instanceId', 'topic'],
-      properties: {
-        serviceType: { type: 'string', enum: ['ROCKETMQ'] },
-        instanceId: { type: 'string', pattern: '^[A-Za-z0-9_-]{3,64}$' },
-        topic: { type: 'string', pattern: '^(?!CID|GID)[A-Za-z0-9_-]{3,64}$' },
-      },
-    },
-  },
-  example: RULE_EXAMPLE,
-};
+export const RULE_BODY = bodySchema(RULE_INPUT, RULE_EXAMPLE);
 
 export const RULE: SchemaObject = {
   type: 'object',
   properties: {
-    ...RULE_INPUT.properties,
+    ...RULE_BODY.properties,
     version: { type: 'integer', description: 'also the ETag; send it as If-Match' },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
@@ -68,30 +53,13 @@ export const RULE: SchemaObject = {
   },
 };
 
-export const GROUP_INPUT: SchemaObject = {
-  type: 'object',
-  required: ['groupId'],
-  properties: {
-    groupId: { type: 'string', pattern: '^GID[_-][A-Za-z0-9_-]{3,60}$' },
-    description: { type: 'string', maxLength: 256 },
-  },
-  example: { groupId: 'GID_fleet', description: 'delivery vans' },
-};
+export const GROUP_BODY = bodySchema(GROUP_INPUT, { groupId: 'GID_fleet', description: 'delivery vans' });
 
-export const ROCKETMQ_INSTANCE_INPUT: SchemaObject = {
-  type: 'object',
-  required: ['instanceId', 'region', 'endpoints'],
-  properties: {
-    instanceId: { type: 'string', pattern: '^[A-Za-z0-9_-]{3,64}$' },
-    region: { type: 'string', description: 'must be this MQTT instance’s region for rules to use it' },
-    endpoints: { type: 'string', description: 'gRPC proxy address host:port' },
-    namespace: { type: 'string' },
-    accessKey: { type: 'string' },
-    secretKey: { type: 'string', writeOnly: true, description: 'stored encrypted, never returned' },
-    tls: { type: 'boolean' },
-  },
-  example: { instanceId: 'rmq-local', region: 'local', endpoints: '127.0.0.1:8081' },
-};
+export const ROCKETMQ_INSTANCE_BODY = bodySchema(ROCKETMQ_INSTANCE_INPUT, {
+  instanceId: 'rmq-local',
+  region: 'local',
+  endpoints: '127.0.0.1:8081',
+});
 
 export const PROBLEM: SchemaObject = {
   type: 'object',

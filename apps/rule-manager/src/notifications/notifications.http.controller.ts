@@ -3,11 +3,24 @@ import { ApiResponse } from '@nestjs/swagger';
 import type { EventLog } from '#libs/event-store';
 import { deliveryStream, notificationLog, type RecordedOutcome } from '#libs/notifications';
 import { EVENT_STORE } from '#libs/platform';
-import { RULE_ID_PATTERN, RulesError } from '#libs/rules';
+import * as z from 'zod';
+import { RULE_ID_PATTERN } from '#libs/rules';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { countParam, timeParam } from '../http/query-params.js';
+import { ApiQueries, count, filterParam, matchingParam, parseParams, time } from '../http/query-params.js';
 
 const MAX_LIMIT = 1_000;
+const NOTIFICATIONS_QUERY = z.object({
+  ruleId: matchingParam(
+    RULE_ID_PATTERN,
+    'pattern',
+    'ruleId is required: the rule whose notifications to list',
+    true,
+  ),
+  from: time(0),
+  to: time(Number.MAX_SAFE_INTEGER),
+  limit: count(100, MAX_LIMIT),
+  clientId: filterParam,
+});
 
 /** The delivery log of a rule: each notification with its event, rule version, message ID, attempts and outcome. */
 @ApiResource('notifications')
@@ -42,22 +55,9 @@ export class NotificationsHttpController {
       },
     },
   })
-  async list(
-    @Query('ruleId') ruleId?: string,
-    @Query('clientId') clientId?: string,
-    @Query('from') from?: string,
-    @Query('to') to?: string,
-    @Query('limit') limit?: string,
-  ) {
-    if (ruleId === undefined || !RULE_ID_PATTERN.test(ruleId))
-      throw RulesError.of(
-        'VALIDATION_FAILED',
-        'ruleId',
-        'pattern',
-        'ruleId is required: the rule whose notifications to list',
-      );
-    const [since, until] = [timeParam(from, 'from', 0), timeParam(to, 'to', Number.MAX_SAFE_INTEGER)];
-    const size = countParam(limit, 'limit', 100, MAX_LIMIT);
+  @ApiQueries(NOTIFICATIONS_QUERY)
+  async list(@Query() query: unknown) {
+    const { ruleId, clientId, from: since, to: until, limit: size } = parseParams(NOTIFICATIONS_QUERY, query);
     const stored = await this.store.readStream(deliveryStream(ruleId));
     const outcomes = stored.map(
       (event) =>

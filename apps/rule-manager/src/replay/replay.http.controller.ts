@@ -4,10 +4,12 @@ import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { newEventId, type EventLog } from '#libs/event-store';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import type { StatusEventType } from '#libs/presence';
-import { RulesError, TOPIC_PATTERN } from '#libs/rules';
+import * as z from 'zod';
+import { TOPIC_PATTERN } from '#libs/rules';
 import type { AuthenticatedRequest } from '../access/api-token.guard.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { checkedClientId, timeParam } from '../http/query-params.js';
+import { bodySchema } from '../http/api-schemas.js';
+import { clientId, matchingParam, oneOfParam, parseParams, requiredTime } from '../http/query-params.js';
 import { iso } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
 import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
@@ -15,16 +17,27 @@ import { requestReplay } from './request-replay.js';
 
 const EVENT_TYPES: StatusEventType[] = ['connect', 'disconnect', 'tcpclean'];
 
-interface ReplayBody {
-  from?: unknown;
-  to?: unknown;
-  clientId?: unknown;
-  eventType?: unknown;
-  topic?: unknown;
-}
-
-const invalid = (field: string, rule: string, message: string) =>
-  RulesError.of('VALIDATION_FAILED', field, rule, message);
+const TOPIC = 'must be 3 to 64 letters, digits, - or _, not starting with CID or GID';
+const REPLAY_BODY = z
+  .object({
+    from: requiredTime,
+    to: requiredTime,
+    eventType: oneOfParam(EVENT_TYPES, `must be one of ${EVENT_TYPES.join(', ')}`).optional(),
+    topic: matchingParam(TOPIC_PATTERN, 'pattern', TOPIC).optional(),
+    clientId: clientId.optional(),
+  })
+  .superRefine(
+    ({ from, to }, context) => {
+      if (typeof from === 'number' && typeof to === 'number' && from > to)
+        context.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: 'must not be before from',
+          params: { rule: 'after-from' },
+        });
+    },
+    { when: ({ value }) => typeof value === 'object' && value !== null },
+  );
 
 /**
  * Sends a rule's notifications of a time range again, marked with the `replay` property and the same notification
@@ -49,17 +62,13 @@ export class ReplayHttpController {
     422,
   )
   @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['from', 'to'],
-      example: {
-        from: '2026-11-25T10:00:00Z',
-        to: '2026-11-25T11:00:00Z',
-        clientId: 'GID_fleet@@@van-1',
-        eventType: 'tcpclean',
-        topic: 'device-status-replay',
-      },
-    },
+    schema: bodySchema(REPLAY_BODY, {
+      from: '2026-11-25T10:00:00Z',
+      to: '2026-11-25T11:00:00Z',
+      clientId: 'GID_fleet@@@van-1',
+      eventType: 'tcpclean',
+      topic: 'device-status-replay',
+    }),
   })
   @ApiResponse({
     status: 202,
@@ -68,12 +77,8 @@ export class ReplayHttpController {
       example: { replayId: '0190c6a2-…', ruleId: 'device-status', notifications: 42 },
     },
   })
-  async replay(
-    @Param('ruleId') ruleId: string,
-    @Body() body: ReplayBody,
-    @Req() request: AuthenticatedRequest,
-  ) {
-    const data = { replayId: newEventId(), ruleId, ...checkedBody(body ?? {}) };
+  async replay(@Param('ruleId') ruleId: string, @Body() body: unknown, @Req() request: AuthenticatedRequest) {
+    const data = { replayId: newEventId(), ruleId, ...parseParams(REPLAY_BODY, body ?? {}) };
     const requested = await requestReplay(
       this.log,
       this.config.instanceId,
@@ -90,30 +95,4 @@ export class ReplayHttpController {
       topic: requested.topic,
     };
   }
-}
-
-function checkedBody(body: ReplayBody) {
-  const time = (value: unknown, field: string) => {
-    if (typeof value !== 'string' && typeof value !== 'number')
-      throw invalid(field, 'required', `${field} is required: epoch milliseconds or an ISO 8601 time`);
-    return timeParam(String(value), field, 0);
-  };
-  const [from, to] = [time(body.from, 'from'), time(body.to, 'to')];
-  if (from > to) throw invalid('to', 'after-from', 'to must not be before from');
-  const { clientId, eventType, topic } = body;
-  if (eventType !== undefined && !EVENT_TYPES.includes(eventType as StatusEventType))
-    throw invalid('eventType', 'enum', `eventType must be one of ${EVENT_TYPES.join(', ')}`);
-  if (topic !== undefined && !(typeof topic === 'string' && TOPIC_PATTERN.test(topic)))
-    throw invalid(
-      'topic',
-      'pattern',
-      'topic must be 3 to 64 letters, digits, - or _, not starting with CID or GID',
-    );
-  return {
-    from,
-    to,
-    ...(clientId !== undefined && { clientId: checkedClientId(clientId, 'clientId') }),
-    ...(eventType !== undefined && { eventType: eventType as StatusEventType }),
-    ...(topic !== undefined && { topic: topic as string }),
-  };
 }

@@ -8,7 +8,7 @@ import { rocketmqInstanceRepresentation } from '../http/representations.js';
 import { RegisteredResource, type ResourceKind } from '../http/registered-resource.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { listOf, ROCKETMQ_INSTANCE_INPUT } from '../http/api-schemas.js';
+import { listOf, ROCKETMQ_INSTANCE_BODY } from '../http/api-schemas.js';
 
 const INSTANCES: ResourceKind<RocketmqInstance> = {
   path: '/api/v1/rocketmq-instances',
@@ -34,8 +34,8 @@ export class RocketmqInstancesHttpController {
 
   @Post()
   @ApiCall('Register a RocketMQ instance; the secret key is write-only', 400, 403, 409)
-  @ApiBody({ schema: ROCKETMQ_INSTANCE_INPUT })
-  @ApiResponse({ status: 201, schema: ROCKETMQ_INSTANCE_INPUT })
+  @ApiBody({ schema: ROCKETMQ_INSTANCE_BODY })
+  @ApiResponse({ status: 201, schema: ROCKETMQ_INSTANCE_BODY })
   @HttpCode(201)
   async register(
     @Body() body: unknown,
@@ -51,14 +51,14 @@ export class RocketmqInstancesHttpController {
 
   @Get()
   @ApiCall('List RocketMQ instances (never their secret keys)')
-  @ApiResponse({ status: 200, schema: listOf(ROCKETMQ_INSTANCE_INPUT) })
+  @ApiResponse({ status: 200, schema: listOf(ROCKETMQ_INSTANCE_BODY) })
   async list() {
     return this.instances.list();
   }
 
   @Get(':instanceId')
   @ApiCall('Get a RocketMQ instance', 404)
-  @ApiResponse({ status: 200, schema: ROCKETMQ_INSTANCE_INPUT })
+  @ApiResponse({ status: 200, schema: ROCKETMQ_INSTANCE_BODY })
   async get(@Param('instanceId') instanceId: string) {
     return this.instances.get(instanceId);
   }
@@ -66,8 +66,8 @@ export class RocketmqInstancesHttpController {
   /** Endpoints, namespace, region, TLS; `accessKey` + `secretKey` replace the credentials, absent keeps them. */
   @Put(':instanceId')
   @ApiCall('Change endpoints, namespace, region, TLS or credentials', 400, 403, 404, 422)
-  @ApiBody({ schema: ROCKETMQ_INSTANCE_INPUT })
-  @ApiResponse({ status: 200, schema: ROCKETMQ_INSTANCE_INPUT })
+  @ApiBody({ schema: ROCKETMQ_INSTANCE_BODY })
+  @ApiResponse({ status: 200, schema: ROCKETMQ_INSTANCE_BODY })
   async update(@Param('instanceId') instanceId: string, @Body() body: unknown, @Req() request: Request) {
     const command: ControlPlaneCommand = {
       type: 'UpdateRocketmqInstance',

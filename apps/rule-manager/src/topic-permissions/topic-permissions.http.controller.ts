@@ -4,30 +4,21 @@ import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import {
   existingTopicPermissions,
-  MAX_TOPIC_FILTERS,
-  TOPIC_FILTER_MAX_LENGTH,
+  TOPIC_PERMISSIONS_INPUT,
   type ControlPlaneState,
   type CredentialScope,
   type TopicPermissionsData,
 } from '#libs/rules';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { bodySchema } from '../http/api-schemas.js';
 import { requestContext } from '../http/request-context.js';
 import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
 
-const FILTERS = {
-  type: 'array',
-  maxItems: MAX_TOPIC_FILTERS,
-  items: { type: 'string', minLength: 1, maxLength: TOPIC_FILTER_MAX_LENGTH },
-  description:
-    'MQTT topic filters (+ a whole level, # the whole last level); ${clientid}, ${groupid}, ${deviceid}',
-};
-const BODY = {
-  type: 'object',
-  required: ['publish', 'subscribe'],
-  properties: { publish: FILTERS, subscribe: FILTERS },
-  example: { publish: ['fleet/${deviceid}/#'], subscribe: ['fleet/${deviceid}/commands', 'fleet/broadcast'] },
-};
+const BODY = bodySchema(TOPIC_PERMISSIONS_INPUT, {
+  publish: ['fleet/${deviceid}/#'],
+  subscribe: ['fleet/${deviceid}/commands', 'fleet/broadcast'],
+});
 const permissionsSchema = (scope: CredentialScope, id: string) => ({
   type: 'object',
   properties: {
