@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { EventStore } from './event-store.port.js';
-import { followLog, type Following, type LogBatch } from './follow-log.js';
+import { catchUpLog, followLog, type Following, type LogBatch } from './follow-log.js';
 import {
   newEvent,
   newEvents,
@@ -168,6 +168,25 @@ export function describeFollowLogContract(context: ContractContext, currentStore
         expect(after.position).toBeLessThan(tail.position);
         expect(following.position()).toBe(tail.position);
         expect(await store.loadCheckpoint('from-a-position')).toBe(0);
+      });
+
+      it('ends a bounded scan where the handler answers stop, without moving past that batch', async () => {
+        const store = currentStore();
+        await store.append('client-a', newEvents(5), 'any');
+        const [p1, p2] = positionsOf(await store.readAll(0));
+        const seen: number[] = [];
+        const scanned = await catchUpLog(store, {
+          name: 'bounded scan',
+          from: 0,
+          batchSize: 2,
+          handle: async ({ events }) => {
+            seen.push(...positionsOf(events));
+            if (seen.length >= 3) return 'stop';
+          },
+        });
+        expect(seen).toHaveLength(4);
+        expect(scanned).toBe(p2);
+        expect(seen[0]).toBe(p1);
       });
 
       it('starts again from `from()` when the handler answers restart, without a backoff', async () => {

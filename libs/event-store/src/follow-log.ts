@@ -25,9 +25,10 @@ export interface FollowLogOptions {
   /**
    * Handles one batch, also an empty one (so a follower that stores its position moves past what the filter left
    * out). A rejection hands the same batch again after a backoff: delivery is at least once. `restart`: the
-   * position moved elsewhere (another runner committed first): start again from `from()`.
+   * position moved elsewhere (another runner committed first): start again from `from()`. `stop`: a bounded scan
+   * has seen enough; the follower stops there, its position not moved past the batch.
    */
-  handle(batch: LogBatch): Promise<void | 'restart'>;
+  handle(batch: LogBatch): Promise<void | 'restart' | 'stop'>;
   /** Told about every failure before its retry (default: one line on stderr). */
   onError?(error: unknown, retryInMs: number): void;
   /** Retry delays (default 200 ms doubling to 30 s). */
@@ -49,7 +50,7 @@ export interface Following {
 
 const STOPPED = Symbol('stopped');
 /** What following needs of the store: the log, and the checkpoints for `from: 'stored'`. */
-type Log = EventLog & Pick<Checkpoints, 'loadCheckpoint' | 'saveCheckpoint'>;
+type Log = EventLog & Partial<Pick<Checkpoints, 'loadCheckpoint' | 'saveCheckpoint'>>;
 
 /**
  * The one way to read the log: from a position, with a filter, in batches, woken by appends, retrying with
@@ -59,6 +60,9 @@ export function followLog(log: Log, options: FollowLogOptions): Following {
   const { batchSize } = options;
   if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
     throw new RangeError(`${options.name}: batchSize must be a positive integer, got ${batchSize}`);
+  }
+  if (options.from === 'stored' && !(log.loadCheckpoint && log.saveCheckpoint)) {
+    throw new TypeError(`${options.name}: from 'stored' needs a store that keeps checkpoints`);
   }
   const follower = new LogFollower(log, options);
   return {
@@ -124,6 +128,7 @@ class LogFollower {
     if (!(await this.start())) return;
     while (!this.stopped) {
       const outcome = await this.nextBatch();
+      if (outcome === 'stop') return this.stopHere();
       if (outcome === 'restart' && !(await this.start())) return;
       if (this.stopped) return;
       if (outcome === 'idle') await this.wakeup.wait(this.options.pollIntervalMs ?? 1_000);
@@ -134,14 +139,20 @@ class LogFollower {
   private async start(): Promise<boolean> {
     const { from, name } = this.options;
     const start = await this.retrying(async () =>
-      from === 'stored' ? this.log.loadCheckpoint(name) : typeof from === 'number' ? from : from(),
+      from === 'stored' ? this.log.loadCheckpoint!(name) : typeof from === 'number' ? from : from(),
     );
     if (start === STOPPED) return false;
     this.position = start;
     return true;
   }
 
-  private async nextBatch(): Promise<'idle' | 'more' | 'restart' | typeof STOPPED> {
+  private stopHere(): void {
+    this.stopped = true;
+    this.unsubscribe();
+    this.markCaughtUp();
+  }
+
+  private async nextBatch(): Promise<'idle' | 'more' | 'restart' | 'stop' | typeof STOPPED> {
     const { filter, handle, batchSize = 500 } = this.options;
     // Reading only up to a head taken first tells us, when the batch is short, that every position up to the
     // head was looked at, so the position can move past events the filter left out instead of rescanning them.
@@ -160,9 +171,9 @@ class LogFollower {
     const through = full ? events.at(-1)!.position : head;
     const handled = await this.retrying(() => handle({ events, after, through }));
     if (handled === STOPPED) return STOPPED;
-    if (handled === 'restart') return 'restart';
+    if (handled === 'restart' || handled === 'stop') return handled;
     if (this.options.from === 'stored') {
-      const saved = await this.retrying(() => this.log.saveCheckpoint(this.options.name, through));
+      const saved = await this.retrying(() => this.log.saveCheckpoint!(this.options.name, through));
       if (saved === STOPPED) return STOPPED;
     }
     this.position = through;

@@ -1,4 +1,4 @@
-import type { ReadAllFilter } from './event-store.port.js';
+import type { Checkpoints, ReadAllFilter } from './event-store.port.js';
 import { catchUpLog, followLog, type Following, type LogBatch } from './follow-log.js';
 
 /**
@@ -14,7 +14,7 @@ export interface Projection {
   project(batch: LogBatch): Promise<void | 'restart'>;
 }
 
-type ProjectionStore = Parameters<typeof followLog>[0];
+type ProjectionStore = Parameters<typeof followLog>[0] & Pick<Checkpoints, 'loadCheckpoint'>;
 
 function followOptions(store: ProjectionStore, projection: Projection) {
   return {

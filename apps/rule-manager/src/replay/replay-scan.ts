@@ -1,4 +1,4 @@
-import type { EventLog } from '#libs/event-store';
+import { catchUpLog, type EventLog } from '#libs/event-store';
 import {
   isSelectedForReplay,
   routeLoggedEvent,
@@ -37,33 +37,29 @@ export async function selectForReplay(
   const start = await lastPositionBefore(store, selection.from - DISORDER_MS, head);
   const rules = ControlPlaneAtPosition.upTo(controlStream, await store.readStream(controlStream), start);
   const selected: Notification[] = [];
-  for (let after = start; after < head;) {
-    const events = await store.readAll(after, {
-      // One client's replay reads its stream alone (a prefix: isSelectedForReplay drops `…-10` for `…-1`).
-      filter: {
-        streamPrefixes: [
-          controlStream,
-          selection.clientId ? clientStream(selection.clientId) : CLIENT_STREAM_PREFIX,
-        ],
-      },
-      limit: READ_BATCH,
-      toPosition: head,
-    });
-    if (events.length === 0) break;
-    for (const event of events) {
-      if (
-        isPresenceEventType(event.type) &&
-        (event.data as PresenceEventData).time > selection.to + DISORDER_MS
-      )
-        return selected;
-      for (const notification of routeLoggedEvent(event, rules)) {
-        if (!isSelectedForReplay(notification, selection)) continue;
-        selected.push(notification);
-        if (selected.length === limit) return selected;
+  await catchUpLog(store, {
+    name: 'replay scan',
+    from: start,
+    // One client's replay reads its stream alone (a prefix: isSelectedForReplay drops `…-10` for `…-1`).
+    filter: {
+      streamPrefixes: [
+        controlStream,
+        selection.clientId ? clientStream(selection.clientId) : CLIENT_STREAM_PREFIX,
+      ],
+    },
+    batchSize: READ_BATCH,
+    handle: async ({ events }) => {
+      for (const event of events) {
+        const data = event.data as PresenceEventData;
+        if (isPresenceEventType(event.type) && data.time > selection.to + DISORDER_MS) return 'stop';
+        for (const notification of routeLoggedEvent(event, rules)) {
+          if (!isSelectedForReplay(notification, selection)) continue;
+          selected.push(notification);
+          if (selected.length === limit) return 'stop';
+        }
       }
-    }
-    after = events.at(-1)!.position;
-  }
+    },
+  });
   return selected;
 }
 
