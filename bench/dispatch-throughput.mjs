@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createTopic } from '../scripts/rocketmq/index.mjs';
 import { benchPort, benchStoreUrl, sleep, startProcess } from './support/presence-deployment.mjs';
 import { percentile } from './support/raw-load.mjs';
-import { batchedSends, bareClientSends } from './support/send-yardsticks.mjs';
+import { bareClientLatencies, batchedSends, bareClientSends } from './support/send-yardsticks.mjs';
 
 const BACKLOG = Number(process.argv[2] ?? 20_000);
 const RATES = (process.argv[3] ?? '500,1000,2000').split(',').map(Number);
@@ -175,6 +175,19 @@ const yardsticks = [
   ],
 ];
 
+// The floor of the fixed-rate latencies: the bare client alone at the same rates on the rule's topic.
+const bareAtRates = [];
+for (const rate of RATES)
+  bareAtRates.push(
+    await bareClientLatencies({
+      ...common,
+      topic: ruleTopic,
+      fifo: TOPIC_KIND !== 'normal',
+      rate,
+      seconds: SECONDS,
+    }),
+  );
+
 const p = (values, q) => percentile(values, q).toFixed(0).padStart(5);
 console.log(
   `machine: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; store ${storeUrl.split(':')[0]}; ` +
@@ -189,6 +202,12 @@ for (const { offered, latencies } of runs)
     `fixed rate  offered ${offered.toFixed(0).padStart(5)}/s for ${SECONDS} s, ${latencies.length} forwarded: ` +
       `event → RocketMQ ack p50 ${p(latencies, 50)} ms  p99 ${p(latencies, 99)} ms  p99.9 ${p(latencies, 99.9)} ms  max ${Math.max(...latencies)} ms`,
   );
+RATES.forEach((rate, i) =>
+  console.log(
+    `yardstick   bare client at ${String(rate).padStart(5)}/s on the rule's topic: send → ack ` +
+      `p50 ${p(bareAtRates[i], 50)} ms  p99 ${p(bareAtRates[i], 99)} ms  p99.9 ${p(bareAtRates[i], 99.9)} ms`,
+  ),
+);
 for (const [what, { rate, seconds, failures, messages, lanes }] of yardsticks)
   console.log(
     `yardstick   ${what.padEnd(54)} ${rate.toFixed(0).padStart(6)} msg/s (${messages} in ${seconds.toFixed(1)} s, ` +

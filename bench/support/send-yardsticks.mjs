@@ -118,3 +118,36 @@ export async function batchedSends({ endpoint, topic, fifo, clients, count, perC
     await producers.shutdown();
   }
 }
+
+/** (c) The bare client at a fixed offered rate: each message's send → acknowledgement, in milliseconds. */
+export async function bareClientLatencies({ endpoint, topic, fifo, clients, rate, seconds }) {
+  const producer = new Producer({
+    endpoints: endpoint,
+    namespace: '',
+    topics: [topic],
+    maxAttempts: 1,
+    logger: silent,
+  });
+  await producer.startup();
+  try {
+    const messages = calls({ topic, fifo, clients, count: rate * seconds, perCall: 1 }).map(
+      ([message]) => message,
+    );
+    const latencies = [];
+    const started = performance.now();
+    const sends = messages.map(async (message, i) => {
+      const due = started + (i / rate) * 1000;
+      if (due > performance.now())
+        await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+      const sent = performance.now();
+      await producer.send(toOptions(message)).then(
+        () => latencies.push(performance.now() - sent),
+        () => undefined,
+      );
+    });
+    await Promise.all(sends);
+    return latencies;
+  } finally {
+    await shutdownClient(producer);
+  }
+}
