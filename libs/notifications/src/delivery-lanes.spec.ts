@@ -143,9 +143,10 @@ describe('delivery lanes', () => {
           settled.add(entry.position);
         }
         // Every position at or below the checkpoint that gave a notification has been settled.
+        // One expect per step, not per entry held: per entry it made millions of calls and took 20 s.
         const checkpoint = lanes.checkpoint();
-        for (const { position: held } of [...inFlight, ...unrecorded])
-          expect(held).toBeGreaterThan(checkpoint);
+        const lowestHeld = Math.min(...[...inFlight, ...unrecorded].map((entry) => entry.position));
+        expect(lowestHeld).toBeGreaterThan(checkpoint);
       }
       for (const [client, seqs] of sent) {
         expect(seqs).toEqual(Array.from({ length: sequences.get(client)! }, (_, i) => i + 1));
