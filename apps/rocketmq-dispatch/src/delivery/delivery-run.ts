@@ -19,7 +19,7 @@ import { NotificationRouter } from './route-notifications.js';
 
 const READ_BATCH = 1_000;
 /** A client's consecutive notifications to one topic sent in one call, at most. */
-const RUN_LENGTH = 32;
+const RUN_LENGTH = 64;
 
 /** The partitions (of the client ID hash) a run forwards, and whether their leases still allow sending. */
 export interface DeliveryScope {

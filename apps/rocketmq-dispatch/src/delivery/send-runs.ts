@@ -5,7 +5,7 @@ import type { RocketmqInstance } from '#libs/rules';
 export type SendResult = { messageId: string } | SendFailure;
 
 /** Messages per SendMessage call at most on a normal topic (runs of several clients together). */
-const MESSAGES_PER_CALL = 64;
+const MESSAGES_PER_CALL = 128;
 
 /**
  * Step 4, in the send thread: puts runs of notifications (each one client's consecutive notifications, all to
