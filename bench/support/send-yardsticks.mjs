@@ -73,8 +73,8 @@ async function drive(allCalls, inFlight, send) {
   return { rate: messages / seconds, seconds, failures, messages };
 }
 
-/** (a) The bare client: one Producer.send per message, `inFlight` sends at once. */
-export async function bareClientSends({ endpoint, topic, fifo, clients, count, inFlight }) {
+/** rocketmq-client-nodejs's own Producer, as an application would start it (no retries: each send is one call). */
+async function bareProducer(endpoint, topic) {
   const producer = new Producer({
     endpoints: endpoint,
     namespace: '',
@@ -83,6 +83,12 @@ export async function bareClientSends({ endpoint, topic, fifo, clients, count, i
     logger: silent,
   });
   await producer.startup();
+  return producer;
+}
+
+/** (a) The bare client: one Producer.send per message, `inFlight` sends at once. */
+export async function bareClientSends({ endpoint, topic, fifo, clients, count, inFlight }) {
+  const producer = await bareProducer(endpoint, topic);
   const send = async ([message]) => {
     try {
       return [await producer.send(toOptions(message))];
@@ -121,14 +127,7 @@ export async function batchedSends({ endpoint, topic, fifo, clients, count, perC
 
 /** (c) The bare client at a fixed offered rate: each message's send → acknowledgement, in milliseconds. */
 export async function bareClientLatencies({ endpoint, topic, fifo, clients, rate, seconds }) {
-  const producer = new Producer({
-    endpoints: endpoint,
-    namespace: '',
-    topics: [topic],
-    maxAttempts: 1,
-    logger: silent,
-  });
-  await producer.startup();
+  const producer = await bareProducer(endpoint, topic);
   try {
     const messages = calls({ topic, fifo, clients, count: rate * seconds, perCall: 1 }).map(
       ([message]) => message,
