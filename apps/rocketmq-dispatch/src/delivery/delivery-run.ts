@@ -150,17 +150,15 @@ export class DeliveryRun {
       }
       const { instanceId, topic } = run[0]!.value.target;
       const key = `${instanceId}\u0000${topic}`;
-      byTopic.set(key, [...(byTopic.get(key) ?? []), run]);
+      const topicRuns = byTopic.get(key);
+      if (topicRuns) topicRuns.push(run);
+      else byTopic.set(key, [run]);
     }
     for (const topicRuns of byTopic.values()) void this.send(topicRuns);
   }
 
   private async send(runs: Entry[][]): Promise<void> {
     this.clientsInFlight += runs.length;
-    for (const entry of runs.flat()) {
-      const key = deliveryKey(entry.value);
-      this.attempts.set(key, (this.attempts.get(key) ?? 0) + 1);
-    }
     const notifications = runs.map((run) => run.map((entry) => entry.value));
     const results = await this.parts.metrics.timeSend(notifications.flat(), () =>
       this.parts.sender.send(notifications, this.router.current),
@@ -170,30 +168,29 @@ export class DeliveryRun {
     this.pump();
   }
 
-  /** Steps 5–6, per notification of a run in order; after one that must wait, the rest of the run waits too. */
+  /**
+   * Steps 5–6, per notification of a run in order; after one that must wait, the rest of the run waits too (what
+   * was sent after it in the same call goes again after it, and only a decided send counts as an attempt).
+   */
   private decide(run: Entry[], results: AttemptResult[]): void {
     const now = Date.now();
     for (const [i, entry] of run.entries()) {
       const notification = entry.value;
-      const attempt = this.attempts.get(deliveryKey(notification)) ?? 0;
-      const decision = decideDelivery(
-        { notification, attempt, result: results[i]!, now },
-        this.parts.config.dispatch,
-      );
+      const result = results[i]!;
+      const attempt = this.countAttempt(notification, result);
+      const decision = decideDelivery({ notification, attempt, result, now }, this.parts.config.dispatch);
       this.parts.outcomes.record(notification, decision, now, () => this.settle(entry));
-      if (decision.next === 'done') {
-        this.lanes.complete(entry);
-        continue;
-      }
-      // What was sent after it in the same call goes again after it: those sends do not count as attempts.
-      if (!('leaseLost' in results[i]!)) for (const { value } of run.slice(i + 1)) this.uncount(value);
-      return this.retryLater(entry, decision.retryInMs);
+      if (decision.next === 'retry') return this.retryLater(entry, decision.retryInMs);
+      this.lanes.complete(entry);
     }
   }
 
-  private uncount(notification: Notification): void {
+  /** Attempts made so far, this one included; a round held back by a lease in doubt is not an attempt. */
+  private countAttempt(notification: Notification, result: AttemptResult): number {
     const key = deliveryKey(notification);
-    this.attempts.set(key, this.attempts.get(key)! - 1);
+    const attempt = (this.attempts.get(key) ?? 0) + ('leaseLost' in result ? 0 : 1);
+    this.attempts.set(key, attempt);
+    return attempt;
   }
 
   private retryLater(entry: Entry, delayMs: number): void {

@@ -60,7 +60,10 @@ export class ControlPlaneProjector implements OnApplicationBootstrap, OnModuleDe
     await catchUpLog(this.store, {
       ...this.followOptions(),
       from: 0,
-      handle: (batch) => ((events += batch.events.length), this.project(batch)),
+      handle: (batch) => {
+        events += batch.events.length;
+        return this.project(batch);
+      },
     });
     return { events, position: this.rules.position };
   }
