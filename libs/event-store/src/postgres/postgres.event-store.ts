@@ -32,6 +32,8 @@ export interface PostgresEventStoreOptions {
   fallbackPollMs?: number;
   /** Background failures (idle pool connections, the LISTEN connection); the store recovers by itself. */
   onBackgroundError?: (error: Error) => void;
+  /** Streams whose events retention may remove (presence and delivery); every other stream is kept forever. */
+  expiringStreamPrefixes?: readonly string[];
 }
 
 const DEFAULT_LIMIT = 1000;

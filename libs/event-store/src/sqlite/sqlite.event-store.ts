@@ -31,6 +31,8 @@ export interface SqliteEventStoreOptions {
    * `script`: the compiled thread module, when running from the TypeScript sources (tests).
    */
   appendThread?: { script?: URL };
+  /** Streams whose events retention may remove (presence and delivery); every other stream is kept forever. */
+  expiringStreamPrefixes?: readonly string[];
 }
 
 /**
