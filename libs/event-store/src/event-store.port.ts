@@ -163,8 +163,23 @@ export interface Documents {
   resetProjection(name: string, collections: string[]): Promise<void>;
 }
 
+/**
+ * Removal of old events (SPEC §9). Only events of the expiring streams (the store's `expiringStreamPrefixes`,
+ * given when it is opened: presence and delivery events) are ever removed; every other event is kept forever.
+ * A stream's version lives on in `streams`, so appends after a removal continue its sequence.
+ */
+export interface Retention {
+  /**
+   * Removes up to `limit` events of the expiring streams with position ≤ `through`, oldest first, in one short
+   * transaction (writers are never held up for long); `remaining` says whether such events are left.
+   */
+  removeExpiredEvents(through: number, limit: number): Promise<{ removed: number; remaining: boolean }>;
+  /** The highest position up to which expiring events may have been removed (0 when none ever were). */
+  retentionHorizon(): Promise<number>;
+}
+
 /** The whole store, as an adapter implements it; a consumer that needs one concern takes that interface. */
-export interface EventStore extends EventLog, Checkpoints, Leases, Documents {
+export interface EventStore extends EventLog, Checkpoints, Leases, Documents, Retention {
   /** Which adapter this is, for logs: `sqlite:/path/events.db` or `postgres://host:port/db` (no password). */
   readonly description: string;
 

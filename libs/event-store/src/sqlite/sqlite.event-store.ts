@@ -17,9 +17,13 @@ import type {
 import { SqliteAppendWorker } from './sqlite.append-worker.js';
 import { SqliteDocuments } from './sqlite.documents.js';
 import { SqliteLeases } from './sqlite.leases.js';
+import { SqliteRetention, type AutoVacuum } from './sqlite.retention.js';
 import * as sql from './sqlite.operations.js';
 import { MEMORY, openSqliteDatabase } from './sqlite.schema.js';
 import { prepareStatements, type SqliteStatements } from './sqlite.statements.js';
+
+/** After a removal batch, how long the write lock is left to the appenders (see removeExpiredEvents). */
+const WRITER_WINDOW_MS = 100;
 
 export interface SqliteEventStoreOptions {
   /** How often `onAppended` looks for events appended by other processes (default 10 ms: a wake-up within 10 ms keeps dispatch's p99 latency low). */
@@ -31,6 +35,8 @@ export interface SqliteEventStoreOptions {
    * `script`: the compiled thread module, when running from the TypeScript sources (tests).
    */
   appendThread?: { script?: URL };
+  /** Streams whose events retention may remove (presence and delivery); every other stream is kept forever. */
+  expiringStreamPrefixes?: readonly string[];
 }
 
 /**
@@ -43,6 +49,7 @@ export class SqliteEventStore implements EventStore {
   private readonly listeners: AppendListeners;
   private readonly documents: SqliteDocuments;
   private readonly leases: SqliteLeases;
+  private readonly retention: SqliteRetention;
   private readonly appendWorker: SqliteAppendWorker | undefined;
 
   private constructor(
@@ -58,6 +65,7 @@ export class SqliteEventStore implements EventStore {
     }
     this.documents = new SqliteDocuments(db);
     this.leases = new SqliteLeases(db);
+    this.retention = new SqliteRetention(db, options.expiringStreamPrefixes ?? []);
     this.listeners = new AppendListeners({
       readHead: async () => sql.headPosition(this.statements),
       pollIntervalMs: options.pollIntervalMs ?? 10,
@@ -151,6 +159,30 @@ export class SqliteEventStore implements EventStore {
 
   async resetProjection(name: string, collections: string[]): Promise<void> {
     this.documents.reset(name, collections);
+  }
+
+  async removeExpiredEvents(
+    through: number,
+    limit: number,
+  ): Promise<{ removed: number; remaining: boolean }> {
+    const removal = this.retention.removeExpired(through, limit);
+    // A writer waiting for the lock retries after sleeping up to 100 ms (SQLite's busy handler): leave it that
+    // long before the caller's next batch takes the lock again, or back-to-back batches starve it.
+    if (removal.removed > 0) await new Promise((resolve) => setTimeout(resolve, WRITER_WINDOW_MS));
+    return removal;
+  }
+
+  async retentionHorizon(): Promise<number> {
+    return this.retention.horizon();
+  }
+
+  /**
+   * Whether removed events give their space back: `incremental` for files this version created. A file made
+   * before (`none`) reuses freed pages but never shrinks until the operator runs, once, with the apps stopped:
+   * `sqlite3 events.db 'PRAGMA auto_vacuum = INCREMENTAL; VACUUM;'` (needs free disk as large as the file).
+   */
+  autoVacuum(): AutoVacuum {
+    return this.retention.autoVacuum();
   }
 
   async close(): Promise<void> {
