@@ -20,6 +20,7 @@ import { NotificationListener } from './postgres.notifications.js';
 import { prefixPattern, readQueries, toRecordedEvent, type EventRow } from './postgres.queries.js';
 import { PostgresDocuments } from './postgres.documents.js';
 import { PostgresLeases } from './postgres.leases.js';
+import { PostgresRetention } from './postgres.retention.js';
 import { ensureSchema } from './postgres.schema.js';
 
 export interface PostgresEventStoreOptions {
@@ -46,6 +47,7 @@ export class PostgresEventStore implements EventStore {
   private readonly notifications: NotificationListener;
   private readonly documents: PostgresDocuments;
   private readonly leases: PostgresLeases;
+  private readonly retention: PostgresRetention;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -56,6 +58,7 @@ export class PostgresEventStore implements EventStore {
     this.queries = readQueries(names);
     this.documents = new PostgresDocuments(pool, names);
     this.leases = new PostgresLeases(pool, names);
+    this.retention = new PostgresRetention(pool, names, options.expiringStreamPrefixes ?? []);
     this.notifications = new NotificationListener({
       connectionString: options.connectionString,
       channel: names.channel,
@@ -176,6 +179,17 @@ export class PostgresEventStore implements EventStore {
 
   async resetProjection(name: string, collections: string[]): Promise<void> {
     await this.documents.reset(name, collections);
+  }
+
+  async removeExpiredEvents(
+    through: number,
+    limit: number,
+  ): Promise<{ removed: number; remaining: boolean }> {
+    return this.retention.removeExpired(through, limit);
+  }
+
+  async retentionHorizon(): Promise<number> {
+    return this.retention.horizon();
   }
 
   async close(): Promise<void> {

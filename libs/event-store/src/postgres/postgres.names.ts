@@ -8,6 +8,8 @@ export interface PostgresNames {
   checkpoints: string;
   documents: string;
   leases: string;
+  /** The one-row table holding the retention horizon. */
+  retention: string;
   /** Key of the transaction-level advisory lock every append takes (a signed 64-bit integer, as text). */
   appendLockKey: string;
   /** LISTEN/NOTIFY channel on which appends are announced. */
@@ -31,6 +33,7 @@ export function postgresNames(schema: string): PostgresNames {
     checkpoints: `${quoted}.checkpoints`,
     documents: `${quoted}.documents`,
     leases: `${quoted}.leases`,
+    retention: `${quoted}.retention`,
     appendLockKey: appendLockKey(schema),
     channel: `event_store_${tag}`,
     statementPrefix: `event_store_${tag}`,

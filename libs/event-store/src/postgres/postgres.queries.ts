@@ -13,7 +13,7 @@ export interface EventRow {
 }
 
 /** Named prepared statements: each connection parses and plans them once (perf-limits.md §3b). */
-export function readQueries({ statementPrefix: prefix, events, checkpoints }: PostgresNames) {
+export function readQueries({ statementPrefix: prefix, events, checkpoints, retention }: PostgresNames) {
   const columns = 'position, event_id, stream, version, type, data, metadata';
   return {
     readStream: {
@@ -31,7 +31,10 @@ export function readQueries({ statementPrefix: prefix, events, checkpoints }: Po
     },
     head: {
       name: `${prefix}_head`,
-      text: `SELECT coalesce(max(position), 0) AS head FROM ${events}`,
+      // Retention may have removed the last events: the head never drops below the horizon.
+      text: `SELECT greatest(coalesce(max(position), 0),
+                             (SELECT coalesce(max(horizon), 0) FROM ${retention})) AS head
+             FROM ${events}`,
     },
     loadCheckpoint: {
       name: `${prefix}_load_checkpoint`,

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { inTransaction } from './postgres.connection.js';
 import type { PostgresNames } from './postgres.names.js';
 
-const TABLES = ['events', 'streams', 'checkpoints', 'documents', 'leases'];
+const TABLES = ['events', 'streams', 'checkpoints', 'documents', 'leases', 'retention'];
 
 /**
  * Creates the schema and tables when missing. Skipped entirely when the tables exist, so a role without
@@ -32,7 +32,7 @@ export async function ensureSchema(pool: pg.Pool, names: PostgresNames): Promise
  * in order (see postgres.append.ts). `streams` holds each stream's current version for the optimistic check.
  * No index on `type`: readers scan forward by position, and each index slows every append.
  */
-function tablesDdl({ events, streams, checkpoints, documents, leases }: PostgresNames): string {
+function tablesDdl({ events, streams, checkpoints, documents, leases, retention }: PostgresNames): string {
   return `
     CREATE TABLE IF NOT EXISTS ${events} (
       position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -64,6 +64,10 @@ function tablesDdl({ events, streams, checkpoints, documents, leases }: Postgres
       name TEXT COLLATE "C" PRIMARY KEY,
       owner TEXT NOT NULL,
       expires_at BIGINT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS ${retention} (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      horizon BIGINT NOT NULL
     );
     -- A store made before documents were read by ID prefix keeps the database's collation: byte order it is.
     ALTER TABLE ${documents} ALTER COLUMN id TYPE TEXT COLLATE "C";`;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventStore } from '../event-store.port.js';
 import { describeEventStoreContract } from '../event-store.contract.js';
+import { describeRetentionContract, EXPIRING_PREFIXES } from '../retention.contract.js';
 import { builtAppendThread } from '../testing/built-append-thread.js';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite.event-store.js';
 
@@ -31,4 +32,11 @@ describeEventStoreContract('SQLite', sqliteStores());
 describeEventStoreContract(
   'SQLite, appending on a worker thread',
   sqliteStores({ appendThread: { script: builtAppendThread() } }),
+);
+
+describeRetentionContract('SQLite', sqliteStores({ expiringStreamPrefixes: EXPIRING_PREFIXES }));
+
+describeRetentionContract(
+  'SQLite, appending on a worker thread',
+  sqliteStores({ expiringStreamPrefixes: EXPIRING_PREFIXES, appendThread: { script: builtAppendThread() } }),
 );

@@ -17,6 +17,7 @@ import type {
 import { SqliteAppendWorker } from './sqlite.append-worker.js';
 import { SqliteDocuments } from './sqlite.documents.js';
 import { SqliteLeases } from './sqlite.leases.js';
+import { SqliteRetention } from './sqlite.retention.js';
 import * as sql from './sqlite.operations.js';
 import { MEMORY, openSqliteDatabase } from './sqlite.schema.js';
 import { prepareStatements, type SqliteStatements } from './sqlite.statements.js';
@@ -45,6 +46,7 @@ export class SqliteEventStore implements EventStore {
   private readonly listeners: AppendListeners;
   private readonly documents: SqliteDocuments;
   private readonly leases: SqliteLeases;
+  private readonly retention: SqliteRetention;
   private readonly appendWorker: SqliteAppendWorker | undefined;
 
   private constructor(
@@ -60,6 +62,7 @@ export class SqliteEventStore implements EventStore {
     }
     this.documents = new SqliteDocuments(db);
     this.leases = new SqliteLeases(db);
+    this.retention = new SqliteRetention(db, options.expiringStreamPrefixes ?? []);
     this.listeners = new AppendListeners({
       readHead: async () => sql.headPosition(this.statements),
       pollIntervalMs: options.pollIntervalMs ?? 10,
@@ -153,6 +156,17 @@ export class SqliteEventStore implements EventStore {
 
   async resetProjection(name: string, collections: string[]): Promise<void> {
     this.documents.reset(name, collections);
+  }
+
+  async removeExpiredEvents(
+    through: number,
+    limit: number,
+  ): Promise<{ removed: number; remaining: boolean }> {
+    return this.retention.removeExpired(through, limit);
+  }
+
+  async retentionHorizon(): Promise<number> {
+    return this.retention.horizon();
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,8 @@ export const MEMORY = ':memory:';
 /*
  * `streams` holds each stream's current version, so the optimistic check and version assignment for
  * `expectedVersion: 'any'` read one row instead of scanning `events`.
+ * `retention` holds the one horizon row: removed events leave no trace in `events`, so the head position is
+ * never reported below it.
  * No index on `type`: subscriptions read forward from their checkpoint by position, so a type index would
  * rarely be used, while every extra index costs WAL writes on the append path (perf-limits.md §3a).
  */
@@ -34,6 +36,10 @@ const SCHEMA = `
     owner TEXT NOT NULL,
     expires_at INTEGER NOT NULL
   ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS retention (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    horizon INTEGER NOT NULL
+  );
   CREATE TABLE IF NOT EXISTS documents (
     collection TEXT NOT NULL,
     id TEXT NOT NULL,

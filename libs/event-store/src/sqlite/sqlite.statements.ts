@@ -45,7 +45,11 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     readStream: db.prepare(
       `SELECT ${COLUMNS} FROM events WHERE stream = ? AND version >= ? ORDER BY version`,
     ),
-    head: db.prepare('SELECT coalesce(max(position), 0) AS head FROM events'),
+    // Retention may have removed the last events: the head never drops below the horizon.
+    head: db.prepare(
+      `SELECT max(coalesce((SELECT max(position) FROM events), 0),
+                  coalesce((SELECT horizon FROM retention WHERE id = 1), 0)) AS head`,
+    ),
     loadCheckpoint: db.prepare('SELECT position FROM checkpoints WHERE name = ?'),
     saveCheckpoint: db.prepare(
       'INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
