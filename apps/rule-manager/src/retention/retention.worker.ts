@@ -19,12 +19,13 @@ export interface RetentionSchedule {
   leaseTtlMs: number;
 }
 
-export const DEFAULT_SCHEDULE: RetentionSchedule = {
-  intervalMs: 30_000,
+/** Every 30 s, or every half retention period when that is shorter (a few seconds' retention, in tests). */
+export const scheduleFor = (retentionMs: number | undefined): RetentionSchedule => ({
+  intervalMs: Math.min(30_000, Math.max(1_000, (retentionMs ?? 60_000) / 2)),
   batchSize: 2_000,
   pauseMs: 50,
   leaseTtlMs: 120_000,
-};
+});
 
 export interface RetentionRun {
   removed: number;
@@ -48,7 +49,7 @@ export class RetentionWorker implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly owner: string,
     private readonly metrics: RetentionMetrics,
     private readonly archive?: EventArchive,
-    private readonly schedule: RetentionSchedule = DEFAULT_SCHEDULE,
+    private readonly schedule: RetentionSchedule = scheduleFor(config.eventRetentionMs),
     private readonly clock: () => number = Date.now,
   ) {}
 
