@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
 import type { EventLog, RecordedEvent, Retention } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
 import { clientStream, refusedConnectStream } from '#libs/presence';
@@ -8,6 +9,29 @@ import { ApiQueries, checkedClientId, parseParams, time } from '../http/query-pa
 import { retainedSince } from '../retention/retained-since.js';
 
 const TRACE_QUERY = z.object({ from: time(0), to: time(Number.MAX_SAFE_INTEGER) });
+
+const TRACE_RESPONSE = {
+  type: 'object',
+  properties: {
+    clientId: { type: 'string' },
+    items: { type: 'array', items: { type: 'object' } },
+    total: { type: 'integer' },
+    retainedSince: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        'present when the range starts before it: older entries were removed by retention (EVENT_RETENTION)',
+    },
+  },
+  example: {
+    clientId: 'GID_fleet@@@van-1',
+    items: [
+      { time: '2026-11-25T10:00:00.000Z', channelId: '…', seq: 41, action: 'connect', reason: 'accepted' },
+    ],
+    total: 1,
+    retainedSince: '2026-11-18T10:00:00.000Z',
+  },
+};
 
 /** The original's device trace actions: connect, close (the TCP connection ended), disconnect. */
 const ACTIONS: Record<string, string> = {
@@ -34,6 +58,7 @@ export class ClientTraceHttpController {
     400,
   )
   @ApiQueries(TRACE_QUERY)
+  @ApiResponse({ status: 200, schema: TRACE_RESPONSE })
   async trace(@Param('clientId') clientId: string, @Query() query: unknown) {
     const id = checkedClientId(clientId, 'clientId');
     const { from: since, to: until } = parseParams(TRACE_QUERY, query);
