@@ -17,7 +17,8 @@ const DAY = 86_400_000;
 
 const { EXPIRING_STREAM_PREFIXES, AppMetrics, loadConfig } =
   await import('../dist/libs/platform/src/index.js');
-const { RetentionWorker } = await import('../dist/apps/rule-manager/src/retention/retention.worker.js');
+const { RetentionWorker, scheduleFor } =
+  await import('../dist/apps/rule-manager/src/retention/retention.worker.js');
 const { RetentionMetrics } = await import('../dist/apps/rule-manager/src/retention/retention.metrics.js');
 
 const deployment = await startPresenceIngest({ expiringStreamPrefixes: EXPIRING_STREAM_PREFIXES });
@@ -60,10 +61,20 @@ async function offerConnects(phase) {
 }
 
 const config = loadConfig({ EVENT_RETENTION: '7d' });
+// BENCH_RETENTION_BATCH: events per removal batch instead of the worker's default, to compare.
+const batch = Number(process.env.BENCH_RETENTION_BATCH ?? scheduleFor(config.eventRetentionMs).batchSize);
+const schedule = { ...scheduleFor(config.eventRetentionMs), batchSize: batch };
 for (let round = 1; round <= ROUNDS; round++) {
   for (const retention of [false, true]) {
     const metrics = new AppMetrics();
-    const worker = new RetentionWorker(store, config, 'bench', new RetentionMetrics(metrics, store));
+    const worker = new RetentionWorker(
+      store,
+      config,
+      'bench',
+      new RetentionMetrics(metrics, store),
+      undefined,
+      schedule,
+    );
     if (retention) worker.onApplicationBootstrap();
     const { latencies, storedPerSecond } = await offerConnects(`r${round}${retention ? 'with' : 'without'}`);
     await worker.onModuleDestroy();
@@ -71,7 +82,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     console.log(
       `round ${round}, retention ${retention ? 'running' : 'off    '}: ${RATE * SECONDS} connects offered at ${RATE}/s, ` +
         `stored ${storedPerSecond.toFixed(0)}/s, CONNACK→stored p50 ${percentile(latencies, 50)} ms, p99 ` +
-        `${percentile(latencies, 99)} ms, max ${Math.max(...latencies)} ms; removed ${removed} old events (${storeName})`,
+        `${percentile(latencies, 99)} ms, max ${Math.max(...latencies)} ms; removed ${removed} old events in batches of ${batch} (${storeName})`,
     );
   }
 }
