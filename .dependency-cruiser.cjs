@@ -2,7 +2,7 @@
  * Boundaries (DESIGN.md "Conventions"): apps may import libs, libs never import apps, apps never import each
  * other, and the domain libs stay pure: no Nest, no I/O packages, no adapters.
  */
-const DOMAIN = '^libs/(rules|presence|notifications|backoff)/';
+const DOMAIN = '^libs/(rules|presence|notifications|backoff|retention)/';
 const IO_PACKAGES =
   '(^|/)node_modules/(@nestjs|rxjs|express|pg|better-sqlite3|aedes|mqtt|mqtt-packet|rocketmq-client-nodejs|@nats-io)/' +
   '|^(node:)?(fs|net|http|https|dgram|child_process|worker_threads|crypto)$';

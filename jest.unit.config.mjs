@@ -7,5 +7,5 @@ const { globalSetup: _setup, globalTeardown: _teardown, ...rest } = base;
 export default {
   ...rest,
   roots: ['<rootDir>/libs'],
-  testRegex: '^.*/libs/(rules|presence|notifications|backoff)/src/.*\\.spec\\.ts$',
+  testRegex: '^.*/libs/(rules|presence|notifications|backoff|retention)/src/.*\\.spec\\.ts$',
 };

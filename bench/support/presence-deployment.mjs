@@ -63,7 +63,7 @@ export async function startPresenceIngest(storeOptions = {}, { withRuleManager =
     process.kill('SIGTERM');
     ruleManager?.kill('SIGTERM');
   };
-  return { process, mqttPort, store, storeName: storeUrl.split(':')[0], stop };
+  return { process, mqttPort, store, storeUrl, storeName: storeUrl.split(':')[0], stop };
 }
 
 export function benchStoreUrl(dataDir) {

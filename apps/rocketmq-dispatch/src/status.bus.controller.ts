@@ -1,9 +1,9 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { EventStore } from '#libs/event-store';
+import { DISPATCH_CHECKPOINT } from '#libs/notifications';
 import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
 import { Delivery } from './delivery/delivery.js';
-import { DISPATCH_CHECKPOINT } from './delivery/partition-checkpoints.js';
 
 @Controller()
 export class StatusBusController {

@@ -37,6 +37,7 @@ import { GroupsHttpController } from './groups/groups.http.controller.js';
 import { RocketmqInstancesHttpController } from './rocketmq-instances/rocketmq-instances.http.controller.js';
 import { SessionHttpController } from './session/session.http.controller.js';
 import { StatusBusController } from './status.bus.controller.js';
+import { retentionProviders } from './retention/retention.provider.js';
 
 @Module({})
 export class RuleManagerModule {
@@ -85,6 +86,7 @@ export class RuleManagerModule {
         ProjectionFollowers,
         DeliveryCountersMetrics,
         Peers,
+        ...retentionProviders,
       ],
     };
   }

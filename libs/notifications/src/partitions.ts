@@ -53,3 +53,13 @@ export function planPartitions({ partitions, self, members, leases, now }: Parti
   const free = Array.from({ length: partitions }, (_, partition) => partition).filter((p) => !holder.has(p));
   return { acquire: free.slice(0, share - held.length), release: [] };
 }
+
+/** The checkpoint of dispatch before partitions (and of a dispatcher that owns them all): never below it. */
+export const DISPATCH_CHECKPOINT = 'rocketmq-dispatch';
+
+/** The partition count is in the name: with another count the partitions hold other clients. */
+export const partitionCheckpoint = (partition: number, partitions: number) =>
+  `${DISPATCH_CHECKPOINT}/p${partition}of${partitions}`;
+
+/** The leases of the partitions when there are `partitions` of them: the prefix, then the partition number. */
+export const partitionLeasePrefix = (partitions: number) => `${DISPATCH_CHECKPOINT}/${partitions}/`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_REPLAY_NOTIFICATIONS } from './index.js';
+import { decideReplay, MAX_REPLAY_NOTIFICATIONS } from './index.js';
 import {
   deadLettered,
   notification,
@@ -72,6 +72,18 @@ describe('requesting a replay', () => {
     const tooMany = refusal(() => whenReplay(rulesExist('rule-1'), many(MAX_REPLAY_NOTIFICATIONS + 1)));
     expect(tooMany).toMatchObject({ code: 'REPLAY_TOO_LARGE' });
     expect(tooMany.message).toContain(`more than ${MAX_REPLAY_NOTIFICATIONS} notifications`);
+  });
+
+  it('refuses a range that starts before the oldest retained event, naming the field and that time', () => {
+    const state = { controlPlane: rulesExist('rule-1'), selected: [notification(1)], retainedSince: 5_000 };
+    const refused = refusal(() => decideReplay(replay({ from: 4_999 }), state));
+    expect(refused).toMatchObject({
+      code: 'RANGE_PAST_RETENTION',
+      field: { name: 'from', rule: 'retained', retainedSince: 5_000 },
+    });
+    expect(refused.message).toContain('oldest retained presence event (1970-01-01T00:00:05.000Z)');
+    const [requested] = decideReplay(replay({ from: 5_000 }), state);
+    expect(requested.data).toMatchObject({ from: 5_000, notifications: 1 });
   });
 });
 

@@ -24,6 +24,8 @@ export interface ReplayState {
   controlPlane: ControlPlaneState;
   /** The notifications the rule gave for the range, read up to one more than a replay may hold. */
   selected: Notification[];
+  /** When retention removed presence events: the time of the oldest one still stored (SPEC §9). */
+  retainedSince?: number;
 }
 
 export type DeadLetter = NotificationRef & { redrive?: { redriveId: string } };
@@ -44,7 +46,10 @@ export function decideReplay(
 ): [Recorded<'ReplayRequested'>, ...Resends] {
   const { replayId, topic, ...selection } = command.data;
   const rule = existingRule(state.controlPlane, selection.ruleId);
-  const { selected } = state;
+  const { selected, retainedSince } = state;
+  // Refused whole rather than replaying the part still stored: a replay that looks done must be complete.
+  if (retainedSince !== undefined && selection.from < retainedSince)
+    throw RedeliveryError.pastRetention(selection.from, retainedSince);
   if (selected.length > MAX_REPLAY_NOTIFICATIONS)
     throw new RedeliveryError(
       'REPLAY_TOO_LARGE',

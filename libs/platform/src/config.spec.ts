@@ -25,6 +25,7 @@ describe('configuration', () => {
         partitions: 16,
         leaseTtlMs: 10_000,
       },
+      eventRetentionMs: 7 * 86_400_000,
     });
     expect(config).not.toHaveProperty('nodeId');
     expect(loadConfig({ NODE_ID: 'host-1:1883' }).nodeId).toBe('host-1:1883');
@@ -50,6 +51,8 @@ describe('configuration', () => {
     ['DISPATCH_PARTITIONS', '2000'],
     ['DISPATCH_LEASE_TTL_MS', '100'],
     ['NODE_ID', 'no spaces'],
+    ['EVENT_RETENTION', '7 days'],
+    ['EVENT_RETENTION', '0d'],
   ])('names %s when its value is wrong (%s)', (variable, value) => {
     let error: unknown;
     try {
@@ -64,6 +67,14 @@ describe('configuration', () => {
   it('serves no metrics listener with METRICS_PORT=off', () => {
     expect(loadConfig({ METRICS_PORT: 'off' })).not.toHaveProperty('metricsPort');
     expect(loadConfig({ METRICS_PORT: '9500' }).metricsPort).toBe(9500);
+  });
+
+  it('keeps presence and delivery events for EVENT_RETENTION, or forever with off', () => {
+    expect(loadConfig({ EVENT_RETENTION: '30d' }).eventRetentionMs).toBe(30 * 86_400_000);
+    expect(loadConfig({ EVENT_RETENTION: '12h' }).eventRetentionMs).toBe(12 * 3_600_000);
+    expect(loadConfig({ EVENT_RETENTION: '15m' }).eventRetentionMs).toBe(15 * 60_000);
+    expect(loadConfig({ EVENT_RETENTION: '30s' }).eventRetentionMs).toBe(30_000);
+    expect(loadConfig({ EVENT_RETENTION: 'OFF' })).not.toHaveProperty('eventRetentionMs');
   });
 
   it('refuses a maximum retry delay below the first one', () => {

@@ -20,6 +20,7 @@ import {
   type Env,
 } from './env-values.js';
 import { MQTT_LIMIT_VARIABLES, mqttLimits, type MqttLimits } from './mqtt-limits.js';
+import { retentionDuration } from './retention-settings.js';
 
 export { ConfigError };
 
@@ -52,6 +53,8 @@ export interface AppConfig {
   /** This process's name among its peers (dispatch leases, presence channels), when NODE_ID is set. */
   nodeId?: string;
   dispatch: DispatchSettings;
+  /** How long presence and delivery events are kept (EVENT_RETENTION); absent with `off` (kept forever). */
+  eventRetentionMs?: number;
 }
 
 /** rocketmq-dispatch's delivery settings (README "Delivery"). */
@@ -134,6 +137,7 @@ const VARIABLES = variables({
     })(name),
   DISPATCH_WINDOW: positiveInteger(10_000),
   DISPATCH_MAX_ATTEMPTS: positiveInteger(5),
+  EVENT_RETENTION: retentionDuration,
 });
 /** The variables the apps read, in the order they are checked. */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(VARIABLES.shape);
@@ -212,5 +216,6 @@ function appConfig(v: Values): AppConfig {
       baseBackoffMs: v.DISPATCH_RETRY_BASE_MS,
       maxBackoffMs: v.DISPATCH_RETRY_MAX_MS,
     },
+    ...(v.EVENT_RETENTION !== undefined && { eventRetentionMs: v.EVENT_RETENTION }),
   };
 }

@@ -1,11 +1,5 @@
 import type { EventStore } from '#libs/event-store';
-
-/** The checkpoint of dispatch before partitions (and of a dispatcher that owns them all): never below it. */
-export const DISPATCH_CHECKPOINT = 'rocketmq-dispatch';
-
-/** The partition count is in the name: with another count the partitions hold other clients. */
-export const partitionCheckpoint = (partition: number, partitions: number) =>
-  `${DISPATCH_CHECKPOINT}/p${partition}of${partitions}`;
+import { DISPATCH_CHECKPOINT, partitionCheckpoint } from '#libs/notifications';
 
 /**
  * The checkpoints of the partitions a dispatcher owns. It reads the log from the lowest of them and skips, per

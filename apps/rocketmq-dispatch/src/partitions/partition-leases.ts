@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
-import { planPartitions, type PartitionLease } from '#libs/notifications';
+import { partitionLeasePrefix, planPartitions, type PartitionLease } from '#libs/notifications';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { Delivery } from '../delivery/delivery.js';
 import { dispatchNodeId } from './node-id.js';
@@ -40,7 +40,7 @@ export class PartitionLeases {
     private readonly delivery: Delivery,
   ) {
     this.owner = dispatchNodeId(config);
-    this.partitionPrefix = `${PREFIX}${config.dispatch.partitions}/`;
+    this.partitionPrefix = partitionLeasePrefix(config.dispatch.partitions);
     this.ttlMs = config.dispatch.leaseTtlMs;
     this.renewMs = Math.floor(this.ttlMs / 3);
   }

@@ -9,7 +9,9 @@ const PROBLEM_MEANING: Record<number, string> = {
   404: 'no such resource',
   409: 'taken, over a limit, or still in use',
   412: 'If-Match names a version that is no longer current',
-  422: 'a referenced group, instance or topic is missing, another region, or an unsupported rule type',
+  422:
+    'a referenced group, instance or topic is missing, another region, an unsupported rule type, ' +
+    'or a replay starting before the oldest retained event (RANGE_PAST_RETENTION)',
 };
 
 /** A resource's controller: its tag, and the bearer token every route needs. */

@@ -78,6 +78,11 @@ export const PROBLEM: SchemaObject = {
       },
     },
     instance: { type: 'string' },
+    retainedSince: {
+      type: 'string',
+      format: 'date-time',
+      description: 'RANGE_PAST_RETENTION: the oldest presence event still stored (older ones were removed)',
+    },
   },
   example: {
     type: 'urn:mqtt-status-relay:problem:group-already-has-rule',

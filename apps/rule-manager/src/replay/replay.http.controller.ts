@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
-import { newEventId, type EventLog } from '#libs/event-store';
+import { newEventId, type EventLog, type Retention } from '#libs/event-store';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import type { StatusEventType } from '#libs/presence';
 import * as z from 'zod';
@@ -47,7 +47,7 @@ const REPLAY_BODY = z
 @Controller('api/v1/rules')
 export class ReplayHttpController {
   constructor(
-    @Inject(EVENT_STORE) private readonly log: EventLog,
+    @Inject(EVENT_STORE) private readonly log: EventLog & Retention,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly queryBus: QueryBus,
   ) {}

@@ -1,4 +1,4 @@
-import type { EventLog } from '#libs/event-store';
+import type { EventLog, Retention } from '#libs/event-store';
 import {
   decideReplay,
   MAX_REPLAY_NOTIFICATIONS,
@@ -9,6 +9,7 @@ import {
 import type { ControlPlaneState } from '#libs/rules';
 import type { RequestContext } from '../control-plane/change-control-plane.command.js';
 import { recordResendRequest } from '../redelivery/record-resend-request.js';
+import { retainedSince } from '../retention/retained-since.js';
 import { selectForReplay } from './replay-scan.js';
 
 /**
@@ -17,7 +18,7 @@ import { selectForReplay } from './replay-scan.js';
  * sends anything.
  */
 export async function requestReplay(
-  log: EventLog,
+  log: EventLog & Retention,
   mqttInstanceId: string,
   controlPlane: ControlPlaneState,
   command: RequestReplay,
@@ -28,7 +29,12 @@ export async function requestReplay(
   const selected = Object.hasOwn(controlPlane.rules, ruleId)
     ? await selectForReplay(log, mqttInstanceId, command.data, MAX_REPLAY_NOTIFICATIONS + 1)
     : [];
-  const events = decideReplay(command, { controlPlane, selected });
+  const since = await retainedSince(log, Date.now());
+  const events = decideReplay(command, {
+    controlPlane,
+    selected,
+    ...(since !== undefined && { retainedSince: since }),
+  });
   await recordResendRequest(log, replayStream(replayId), 'no_stream', events, replayId, context);
   return events[0].data;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { openEventStore, type EventStore } from '#libs/event-store';
-import { busServerOptions, loadConfig } from '#libs/platform';
+import { busServerOptions, EXPIRING_STREAM_PREFIXES, loadConfig } from '#libs/platform';
 import { setupOpenApi } from '../../src/http/openapi.js';
 import { RuleManagerModule } from '../../src/rule-manager.module.js';
 
@@ -34,7 +34,9 @@ export async function startRuleManager(env: Record<string, string> = {}, { bus =
     API_TOKENS: TEST_TOKENS,
     ...env,
   });
-  const store: EventStore = await openEventStore(config.eventStoreUrl);
+  const store: EventStore = await openEventStore(config.eventStoreUrl, {
+    expiringStreamPrefixes: EXPIRING_STREAM_PREFIXES,
+  });
   const app: INestApplication = await NestFactory.create(
     RuleManagerModule.create(config, store, config.apiTokens),
     {
