@@ -12,6 +12,8 @@ import {
   loadConfig,
   onShutdownSignal,
   openAppEventStore,
+  StoreErrors,
+  watchStorage,
 } from '#libs/platform';
 import { configuredListeners } from './broker/listeners.js';
 import { MqttBroker } from './broker/mqtt-broker.js';
@@ -39,7 +41,8 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   // On SQLite, batches are written and fsynced on a worker thread: the broker's event loop never waits on the
   // disk during a connect storm (PostgreSQL appends are already asynchronous).
-  const store = await openAppEventStore(config, { appendThread: {} });
+  const storeErrors = new StoreErrors();
+  const store = await openAppEventStore(config, { appendThread: {} }, storeErrors);
   const bus = describeBus(config.busUrl, APP);
   const app = await createBusApp(APP, PresenceIngestModule.create(config, store), config);
   await app.get(ControlPlaneView).start();
@@ -54,6 +57,7 @@ async function bootstrap(): Promise<void> {
   for (const listener of listeners)
     await listenOn(listener.variable, listener.port, () => broker.listen(listener));
   await listenOnBus(config.busUrl, APP, () => app.listen());
+  watchStorage(app.get(AppMetrics), config, storeErrors);
   const metrics = await listenForMetrics(APP, config, app.get(AppMetrics));
   const logger = new Logger(APP);
   keepServingOnStrayErrors(logger, app.get(PresenceMetrics));

@@ -10,6 +10,8 @@ import {
   loadConfig,
   onShutdownSignal,
   openAppEventStore,
+  StoreErrors,
+  watchStorage,
 } from '#libs/platform';
 import { PartitionLeases } from './partitions/partition-leases.js';
 import { RocketmqDispatchModule } from './rocketmq-dispatch.module.js';
@@ -32,11 +34,13 @@ const APP = 'rocketmq-dispatch';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   // On SQLite the outcomes are written on a worker thread: a WAL checkpoint never stalls reading and sending.
-  const store = await openAppEventStore(config, { appendThread: {} });
+  const storeErrors = new StoreErrors();
+  const store = await openAppEventStore(config, { appendThread: {} }, storeErrors);
   const bus = describeBus(config.busUrl, APP);
   const app = await createBusApp(APP, RocketmqDispatchModule.create(config, store), config);
   await listenOnBus(config.busUrl, APP, () => app.listen());
   // Before the pipeline starts: a taken port stops the app before anything is sent.
+  watchStorage(app.get(AppMetrics), config, storeErrors);
   const metrics = await listenForMetrics(APP, config, app.get(AppMetrics));
   const partitions = app.get(PartitionLeases);
   await partitions.start();

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
+  AppMetrics,
   busServerOptions,
   createAppLogger,
   describeBus,
@@ -11,6 +12,8 @@ import {
   listenOnBus,
   loadConfig,
   openAppEventStore,
+  StoreErrors,
+  watchStorage,
 } from '#libs/platform';
 import { resolveApiTokens } from './access/stored-admin-token.js';
 import { serveConsole } from './console/serve-console.js';
@@ -30,7 +33,8 @@ const APP = 'rule-manager';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const access = resolveApiTokens(config);
-  const store = await openAppEventStore(config);
+  const storeErrors = new StoreErrors();
+  const store = await openAppEventStore(config, {}, storeErrors);
   const app = await NestFactory.create<NestExpressApplication>(
     RuleManagerModule.create(config, store, access.tokens),
     {
@@ -39,6 +43,7 @@ async function bootstrap(): Promise<void> {
     },
   );
   app.enableShutdownHooks();
+  watchStorage(app.get(AppMetrics), config, storeErrors);
   setupOpenApi(app);
   serveConsole(app);
   app.connectMicroservice(busServerOptions(config.busUrl, APP));

@@ -1,7 +1,7 @@
 export * from './event-store.port.js';
 export * from './errors.js';
 export type { EventArchive } from './event-archive.port.js';
-export { openEventStore, type OpenEventStoreOptions } from './open-event-store.js';
+export { openEventStore, sqliteFileOf, type OpenEventStoreOptions } from './open-event-store.js';
 export { catchUpLog, followLog, type FollowLogOptions, type Following, type LogBatch } from './follow-log.js';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite.event-store.js';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres.event-store.js';

@@ -36,6 +36,12 @@ export async function openEventStore(url: string, options: OpenEventStoreOptions
   return SqliteEventStore.open(url, options);
 }
 
+/** The SQLite file a store URL names; undefined for PostgreSQL. */
+export function sqliteFileOf(url: string): string | undefined {
+  if (/^postgres(ql)?:\/\//i.test(url)) return undefined;
+  return /^sqlite:/i.test(url) ? sqlitePath(url) : url;
+}
+
 /** `sqlite:data/events.db` and `sqlite:/abs/events.db`, and the URL-style `sqlite:///abs/events.db`. */
 function sqlitePath(url: string): string {
   const rest = url.slice('sqlite:'.length);

@@ -14,3 +14,4 @@ export * from './metrics-listener.js';
 export * from './mqtt-limits.js';
 export * from './bus-messages.js';
 export * from './retention-settings.js';
+export * from './storage-metrics.js';
