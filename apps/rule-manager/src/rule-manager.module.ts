@@ -35,6 +35,8 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ListRulesHttpController } from './list-rules/list-rules.http.controller.js';
 import { GroupsHttpController } from './groups/groups.http.controller.js';
 import { RocketmqInstancesHttpController } from './rocketmq-instances/rocketmq-instances.http.controller.js';
+import { OverviewHttpController } from './overview/overview.http.controller.js';
+import { ReadOverview } from './overview/read-overview.js';
 import { SessionHttpController } from './session/session.http.controller.js';
 import { StatusBusController } from './status.bus.controller.js';
 
@@ -66,6 +68,7 @@ export class RuleManagerModule {
         AccessKeysHttpController,
         ClientTraceHttpController,
         SessionHttpController,
+        OverviewHttpController,
         StatusBusController,
         ControlPlaneBusController,
       ],
@@ -85,6 +88,7 @@ export class RuleManagerModule {
         ProjectionFollowers,
         DeliveryCountersMetrics,
         Peers,
+        ReadOverview,
       ],
     };
   }

@@ -13,3 +13,4 @@ export * from './app-metrics.js';
 export * from './metrics-listener.js';
 export * from './mqtt-limits.js';
 export * from './bus-messages.js';
+export * from './app-identity.js';
