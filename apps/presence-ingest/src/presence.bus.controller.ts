@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { BUS_PATTERNS, CLOSE_CONNECTION_MESSAGE } from '#libs/platform';
+import { appIdentity, BUS_PATTERNS, CLOSE_CONNECTION_MESSAGE } from '#libs/platform';
 import { MqttBroker } from './broker/mqtt-broker.js';
 import { PresenceRecorder } from './recording/presence-recorder.js';
 
@@ -21,6 +21,7 @@ export class PresenceBusController {
   status() {
     return {
       status: 'ok',
+      ...appIdentity(),
       connectedClients: this.broker.connectedClients,
       eventsNotYetStored: this.recorder.pending,
     };

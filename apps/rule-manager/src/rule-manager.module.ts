@@ -35,6 +35,8 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ListRulesHttpController } from './list-rules/list-rules.http.controller.js';
 import { GroupsHttpController } from './groups/groups.http.controller.js';
 import { RocketmqInstancesHttpController } from './rocketmq-instances/rocketmq-instances.http.controller.js';
+import { OverviewHttpController } from './overview/overview.http.controller.js';
+import { ReadOverview } from './overview/read-overview.js';
 import { SessionHttpController } from './session/session.http.controller.js';
 import { StatusBusController } from './status.bus.controller.js';
 import { retentionProviders } from './retention/retention.provider.js';
@@ -67,6 +69,7 @@ export class RuleManagerModule {
         AccessKeysHttpController,
         ClientTraceHttpController,
         SessionHttpController,
+        OverviewHttpController,
         StatusBusController,
         ControlPlaneBusController,
       ],
@@ -87,6 +90,7 @@ export class RuleManagerModule {
         DeliveryCountersMetrics,
         Peers,
         ...retentionProviders,
+        ReadOverview,
       ],
     };
   }

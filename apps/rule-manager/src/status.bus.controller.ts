@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { EventStore } from '#libs/event-store';
-import { BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
+import { appIdentity, BUS_PATTERNS, EVENT_STORE } from '#libs/platform';
 
 @Controller()
 export class StatusBusController {
@@ -9,6 +9,11 @@ export class StatusBusController {
 
   @MessagePattern(BUS_PATTERNS.status('rule-manager'))
   async status() {
-    return { status: 'ok', store: this.store.description, headPosition: await this.store.headPosition() };
+    return {
+      status: 'ok',
+      ...appIdentity(),
+      store: this.store.description,
+      headPosition: await this.store.headPosition(),
+    };
   }
 }

@@ -15,9 +15,18 @@ import {
   isPresenceEventType,
   openChannels,
   parseClientId,
+  REFUSED_STREAM_PREFIX,
   type ClientStatus,
   type PresenceEventData,
+  type PresenceEventType,
+  type RefusalData,
 } from '#libs/presence';
+import {
+  emptyPresenceTotals,
+  PresenceCounterDeltas,
+  type GroupOnline,
+  type PresenceTotals,
+} from './presence-counters.js';
 
 export const CLIENT_STATUS_PROJECTION = 'presence.client-status';
 export const CLIENT_STATUS_COLLECTIONS = {
@@ -27,7 +36,13 @@ export const CLIENT_STATUS_COLLECTIONS = {
   onlineClients: 'presence.online-clients',
   /** One document per open channel: what a restart must close, without scanning every client. */
   openChannels: 'presence.open-channels',
+  /** One document, PRESENCE_TOTALS_ID: clients online, connects, closes and refusals per minute. */
+  totals: 'presence.totals',
+  /** One document per group that ever had a client online: how many are online now. */
+  groupsOnline: 'presence.groups-online',
 } as const;
+
+export const PRESENCE_TOTALS_ID = 'all';
 
 export interface OpenChannel {
   clientId: string;
@@ -40,6 +55,8 @@ export interface OpenChannel {
 
 const BATCH = 5_000;
 
+type PresenceRecord = RecordedEvent & { type: PresenceEventType };
+
 /**
  * The online status of every client, projected from the presence events into documents. It keeps no state of its
  * own between batches (it reads the documents it changes), and each batch commits with a compare-and-set of the
@@ -48,7 +65,8 @@ const BATCH = 5_000;
  */
 export class ClientStatusProjection implements Projection {
   readonly name = CLIENT_STATUS_PROJECTION;
-  readonly filter = { streamPrefixes: [CLIENT_STREAM_PREFIX] };
+  // Refused CONNECTs have their own streams (no sequence number): only counted here, never a status.
+  readonly filter = { streamPrefixes: [CLIENT_STREAM_PREFIX, REFUSED_STREAM_PREFIX] };
   readonly batchSize = BATCH;
 
   constructor(private readonly store: EventStore) {}
@@ -79,33 +97,69 @@ export class ClientStatusProjection implements Projection {
   }
 
   private async changesFor(events: RecordedEvent[]): Promise<ProjectionChanges> {
-    const ids = [...new Set(events.map((event) => (event.data as PresenceEventData).clientId))];
+    const presence = events.filter((event): event is PresenceRecord => isPresenceEventType(event.type));
+    const deltas = new PresenceCounterDeltas();
+    for (const event of events) {
+      if (event.type !== 'ClientConnectRefused') continue;
+      const refusal = event.data as RefusalData;
+      deltas.tally(refusal.time, 'refusals', 1 + (refusal.refusedSinceNotTraced ?? 0));
+    }
+    const ids = [...new Set(presence.map((event) => (event.data as PresenceEventData).clientId))];
     const stored = await this.store.readDocumentsById(CLIENT_STATUS_COLLECTIONS.clients, ids);
     const statuses = new Map(stored.map(({ id, document }) => [id, document as unknown as ClientStatus]));
     const before = new Map(
       ids.map((id) => [id, new Set(openChannels(statuses.get(id) ?? emptyClientStatus(id)))]),
     );
     const nodes = new Map<string, string>();
-    for (const event of events) {
-      if (!isPresenceEventType(event.type)) continue;
+    for (const event of presence) {
       const data = event.data as PresenceEventData;
       const node = event.metadata['node'];
       if (event.type === 'ClientConnected' && typeof node === 'string') nodes.set(data.channelId, node);
       const current = statuses.get(data.clientId) ?? emptyClientStatus(data.clientId);
-      statuses.set(
-        data.clientId,
-        evolveClientStatus(current, { type: event.type, seq: event.version, data }),
-      );
+      const next = evolveClientStatus(current, { type: event.type, seq: event.version, data });
+      tallyChannels(deltas, openChannels(current), openChannels(next), data.time);
+      statuses.set(data.clientId, next);
     }
-    return changesOf(statuses, before, nodes);
+    const changes = changesOf(statuses, before, nodes, deltas);
+    if (!deltas.isEmpty) await this.addCounters(changes, deltas);
+    return changes;
   }
+
+  /** Adds the batch's deltas to the stored counters: read here, written in the batch's commit. */
+  private async addCounters(changes: Required<ProjectionChanges>, deltas: PresenceCounterDeltas) {
+    const { totals: TOTALS, groupsOnline: GROUPS } = CLIENT_STATUS_COLLECTIONS;
+    const [[totals], groups] = await Promise.all([
+      this.store.readDocumentsById(TOTALS, [PRESENCE_TOTALS_ID]),
+      this.store.readDocumentsById(GROUPS, deltas.groups),
+    ]);
+    const storedGroups = new Map(groups.map(({ id, document }) => [id, document as GroupOnline]));
+    const storedTotals = (totals?.document as PresenceTotals | undefined) ?? emptyPresenceTotals();
+    changes.upserts.push({
+      collection: TOTALS,
+      id: PRESENCE_TOTALS_ID,
+      document: deltas.applyToTotals(storedTotals),
+    });
+    for (const groupId of deltas.groups) {
+      const document = deltas.applyToGroup(storedGroups.get(groupId), groupId);
+      changes.upserts.push({ collection: GROUPS, id: groupId, document });
+    }
+  }
+}
+
+/** Counts the channels one event opened and closed, in the minute it happened on the broker. */
+function tallyChannels(deltas: PresenceCounterDeltas, before: string[], after: string[], time: number) {
+  const opened = after.filter((channelId) => !before.includes(channelId)).length;
+  const closed = before.filter((channelId) => !after.includes(channelId)).length;
+  if (opened > 0) deltas.tally(time, 'connects', opened);
+  if (closed > 0) deltas.tally(time, 'closes', closed);
 }
 
 function changesOf(
   statuses: Map<string, ClientStatus>,
   before: Map<string, Set<string>>,
   nodes: Map<string, string>,
-): ProjectionChanges {
+  deltas: PresenceCounterDeltas,
+): Required<ProjectionChanges> {
   const changes: Required<ProjectionChanges> = { upserts: [], deletes: [] };
   for (const [clientId, status] of statuses) {
     const open = openChannels(status);
@@ -118,12 +172,14 @@ function changesOf(
     });
     const wasOpen = before.get(clientId) ?? new Set<string>();
     if (open.length > 0 && wasOpen.size === 0) {
+      deltas.clientOnline(document.groupId, 1);
       changes.upserts.push({
         collection: CLIENT_STATUS_COLLECTIONS.onlineClients,
         id: clientId,
         document: {},
       });
     } else if (open.length === 0 && wasOpen.size > 0) {
+      deltas.clientOnline(document.groupId, -1);
       changes.deletes.push({ collection: CLIENT_STATUS_COLLECTIONS.onlineClients, id: clientId });
     }
     for (const channelId of open) {

@@ -1,6 +1,11 @@
 import type { Documents } from '#libs/event-store';
 import { CLIENT_ID_SEPARATOR, type ClientStatus } from '#libs/presence';
-import { CLIENT_STATUS_COLLECTIONS, type OpenChannel } from './client-status.projection.js';
+import {
+  CLIENT_STATUS_COLLECTIONS,
+  PRESENCE_TOTALS_ID,
+  type OpenChannel,
+} from './client-status.projection.js';
+import { emptyPresenceTotals, type GroupOnline, type PresenceTotals } from './presence-counters.js';
 
 /** What the client status projection keeps per client. */
 export type ClientStatusDocument = ClientStatus & { online: boolean; groupId: string };
@@ -55,4 +60,32 @@ export async function clientsOfGroup(
 export async function openChannelsOf(documents: Documents): Promise<OpenChannel[]> {
   const found = await documents.readDocuments(CLIENT_STATUS_COLLECTIONS.openChannels);
   return found.map(({ document }) => document as unknown as OpenChannel);
+}
+
+export interface PresenceOverview {
+  totals: PresenceTotals;
+  /** The groups with the most clients online, most first (ties by group ID); none with nobody online. */
+  topGroups: GroupOnline[];
+  /** How many groups have a client online. */
+  groupsOnline: number;
+}
+
+/**
+ * The projection's counters: a single document and one per group, never a count over the clients. The groups are
+ * read whole: there is one document per group ever online, as many as the groups registered.
+ */
+export async function presenceOverviewOf(documents: Documents, topGroups: number): Promise<PresenceOverview> {
+  const [[totals], groups] = await Promise.all([
+    documents.readDocumentsById(CLIENT_STATUS_COLLECTIONS.totals, [PRESENCE_TOTALS_ID]),
+    documents.readDocuments(CLIENT_STATUS_COLLECTIONS.groupsOnline),
+  ]);
+  const online = groups
+    .map(({ document }) => document as GroupOnline)
+    .filter((group) => group.online > 0)
+    .sort((a, b) => b.online - a.online || (a.groupId < b.groupId ? -1 : 1));
+  return {
+    totals: (totals?.document as PresenceTotals | undefined) ?? emptyPresenceTotals(),
+    topGroups: online.slice(0, topGroups),
+    groupsOnline: online.length,
+  };
 }

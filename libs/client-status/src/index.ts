@@ -1,2 +1,3 @@
 export * from './client-status.projection.js';
 export * from './client-status.queries.js';
+export * from './presence-counters.js';

@@ -15,3 +15,4 @@ export * from './mqtt-limits.js';
 export * from './bus-messages.js';
 export * from './retention-settings.js';
 export * from './storage-metrics.js';
+export * from './app-identity.js';

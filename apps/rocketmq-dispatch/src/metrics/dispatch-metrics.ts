@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import type { Notification } from '#libs/notifications';
 import { AppMetrics, EVENT_STORE } from '#libs/platform';
+import { RecentDurations, type DurationSummary } from './recent-durations.js';
 
 /** Event-to-acknowledged latency: from milliseconds when caught up to minutes behind a backlog. */
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
@@ -21,6 +22,8 @@ export class DispatchMetrics {
   /** Notifications read and not yet settled, oldest read first, with the time they are late from. */
   private readonly pending = new Map<Notification, number>();
   private checkpoint: (() => number) | undefined;
+  private readonly recentSends = new RecentDurations();
+  private readonly recentLatencies = new RecentDurations();
 
   constructor(metrics: AppMetrics, @Inject(EVENT_STORE) store: EventStore) {
     const rule = ['rule_id'] as const;
@@ -62,12 +65,12 @@ export class DispatchMetrics {
         this.set(pending.size);
       },
     });
+    const lagSeconds = () => this.lagSeconds();
     metrics.gauge({
       name: 'dispatch_lag_seconds',
       help: 'age of the event of the oldest notification not settled yet; 0 when none is pending',
       collect() {
-        const oldest = pending.values().next();
-        this.set(oldest.done ? 0 : Math.max(0, (Date.now() - oldest.value) / 1000));
+        this.set(lagSeconds());
       },
     });
     const checkpoint = () => this.checkpoint?.();
@@ -79,6 +82,17 @@ export class DispatchMetrics {
         if (at !== undefined) this.set(Math.max(0, (await store.headPosition()) - at));
       },
     });
+  }
+
+  /** Age of the event of the oldest notification not settled yet; 0 when none is pending. */
+  lagSeconds(): number {
+    const oldest = this.pending.values().next();
+    return oldest.done ? 0 : Math.max(0, (Date.now() - oldest.value) / 1000);
+  }
+
+  /** The last minute's send call durations and event-to-acknowledgement latencies (first deliveries). */
+  recentDurations(): { send: DurationSummary; delivery: DurationSummary } {
+    return { send: this.recentSends.summary(), delivery: this.recentLatencies.summary() };
   }
 
   /** Where the pipeline's checkpoint (everything at or below it is settled) is read at each scrape. */
@@ -106,6 +120,7 @@ export class DispatchMetrics {
       return await send();
     } finally {
       const seconds = (performance.now() - started) / 1000;
+      this.recentSends.add(seconds * 1000);
       for (const { ruleId } of notifications) this.sendSeconds.observe({ rule_id: ruleId }, seconds);
       this.inFlight.dec();
     }
@@ -114,6 +129,7 @@ export class DispatchMetrics {
   forwarded(notification: Notification, latencyMs: number): void {
     this.forwardedTotal.inc({ rule_id: notification.ruleId });
     if (notification.resend) return;
+    this.recentLatencies.add(Math.max(0, latencyMs));
     this.latencySeconds.observe({ rule_id: notification.ruleId }, Math.max(0, latencyMs) / 1000);
   }
 
