@@ -22,7 +22,7 @@ export interface RetentionSchedule {
 /** Every 30 s, or every half retention period when that is shorter (a few seconds' retention, in tests). */
 export const scheduleFor = (retentionMs: number | undefined): RetentionSchedule => ({
   intervalMs: Math.min(30_000, Math.max(1_000, (retentionMs ?? 60_000) / 2)),
-  batchSize: 2_000,
+  batchSize: 500,
   pauseMs: 50,
   leaseTtlMs: 120_000,
 });
