@@ -64,9 +64,11 @@ class FileEventArchive implements EventArchive {
     const byFile = new Map<string, RecordedEvent[]>();
     for (const event of events) {
       const file = archiveFileName(utcDay(event.metadata.occurredAt), categoryOf(event));
-      const last = byFile.get(file)?.at(-1)?.position ?? this.entries.get(file)?.toPosition ?? 0;
+      const batch = byFile.get(file) ?? [];
+      const last = batch.at(-1)?.position ?? this.entries.get(file)?.toPosition ?? 0;
       if (event.position <= last) continue;
-      byFile.set(file, [...(byFile.get(file) ?? []), event]);
+      batch.push(event);
+      byFile.set(file, batch);
     }
     return byFile;
   }
