@@ -32,7 +32,7 @@ module.exports = {
       name: 'domain-libs-use-no-adapters',
       severity: 'error',
       from: { path: DOMAIN },
-      to: { path: '^libs/(event-store|platform)/' },
+      to: { path: '^libs/(event-store|event-archive|platform)/' },
     },
     {
       name: 'no-circular',

@@ -80,7 +80,7 @@ it.each(cases)('refuses %s, naming the variable', (_name, env, rule) => {
 });
 
 it('has a refusal case for every variable with a rule, and the README documents every variable', () => {
-  const freeText = ['DATA_DIR', 'MQTT_HOST'];
+  const freeText = ['DATA_DIR', 'MQTT_HOST', 'ARCHIVE_DIR'];
   const covered = new Set(cases.flatMap(([, env]) => Object.keys(env)));
   expect(CONFIG_VARIABLES.filter((name) => !freeText.includes(name) && !covered.has(name))).toEqual([]);
   const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');

@@ -28,6 +28,8 @@ describe('configuration', () => {
       eventRetentionMs: 7 * 86_400_000,
     });
     expect(config).not.toHaveProperty('nodeId');
+    expect(config).not.toHaveProperty('archiveDir');
+    expect(loadConfig({ ARCHIVE_DIR: '/var/archive/relay' }).archiveDir).toBe('/var/archive/relay');
     expect(loadConfig({ NODE_ID: 'host-1:1883' }).nodeId).toBe('host-1:1883');
   });
 

@@ -42,6 +42,8 @@ export interface AppConfig {
   metricsPort?: number;
   dataDir: string;
   eventStoreUrl: string;
+  /** Where retention archives events before it removes them (ARCHIVE_DIR); absent: removed without a copy. */
+  archiveDir?: string;
   instanceId: string;
   region: string;
   busUrl: string;
@@ -115,6 +117,7 @@ const VARIABLES = variables({
       );
     return value;
   }),
+  ARCHIVE_DIR: optionalText,
   INSTANCE_ID: matching('mqtt-local', /^[A-Za-z0-9_-]{3,64}$/, '3–64 characters of [A-Za-z0-9_-]'),
   REGION: matching('local', /^[A-Za-z0-9_-]{1,64}$/, '1–64 characters of [A-Za-z0-9_-]'),
   BUS_URL: variable('tcp://127.0.0.1:3100', (value, refuse) => {
@@ -200,6 +203,7 @@ function appConfig(v: Values): AppConfig {
     ...(v.METRICS_PORT !== undefined && { metricsPort: v.METRICS_PORT }),
     dataDir,
     eventStoreUrl: v.EVENT_STORE_URL ?? `sqlite:${resolve(dataDir, 'events.db')}`,
+    ...(v.ARCHIVE_DIR !== undefined && { archiveDir: resolve(v.ARCHIVE_DIR) }),
     instanceId: v.INSTANCE_ID,
     region: v.REGION,
     busUrl: v.BUS_URL,
