@@ -26,15 +26,22 @@ export class PostgresRetention {
     const { events } = this.names;
     return inTransaction(this.pool, async (client) => {
       const head = await this.headOf(client);
+      // Everything expiring at or below the horizon is gone: scanning from it skips the dead rows of earlier
+      // batches, which autovacuum may not have reclaimed yet (from position 0 each batch got slower).
+      const from = await this.lockedHorizon(client);
       const { rows } = await client.query<{ position: string }>(
         `DELETE FROM ${events} WHERE position IN (
-           SELECT position FROM ${events} WHERE position <= $1 AND stream LIKE ANY ($2::text[])
+           SELECT position FROM ${events} WHERE position > $4 AND position <= $1 AND stream LIKE ANY ($2::text[])
            ORDER BY position LIMIT $3)
          RETURNING position`,
-        [through, this.patterns, Math.max(0, limit)],
+        [through, this.patterns, Math.max(0, limit), from],
       );
       const removed = rows.map((row) => Number(row.position));
-      const remaining = await this.anyLeft(client, through);
+      const remaining = await this.anyLeft(
+        client,
+        removed.reduce((a, b) => Math.max(a, b), from),
+        through,
+      );
       if (removed.length > 0 || !remaining) {
         // Everything expiring up to `through` is gone unless some remain; never beyond what was appended.
         const reached = remaining ? removed.reduce((a, b) => Math.max(a, b)) : Math.min(through, head);
@@ -58,11 +65,19 @@ export class PostgresRetention {
     return Number(rows[0].head);
   }
 
-  private async anyLeft(client: pg.PoolClient, through: number): Promise<boolean> {
+  /** The horizon, locked until the transaction ends so that two removers take turns. */
+  private async lockedHorizon(client: pg.PoolClient): Promise<number> {
+    const { rows } = await client.query<{ horizon: string }>(
+      `SELECT horizon FROM ${this.names.retention} WHERE id = 1 FOR UPDATE`,
+    );
+    return rows.length > 0 ? Number(rows[0].horizon) : 0;
+  }
+
+  private async anyLeft(client: pg.PoolClient, after: number, through: number): Promise<boolean> {
     const { rows } = await client.query<{ left: boolean }>(
       `SELECT EXISTS (SELECT 1 FROM ${this.names.events}
-                      WHERE position <= $1 AND stream LIKE ANY ($2::text[])) AS left`,
-      [through, this.patterns],
+                      WHERE position > $3 AND position <= $1 AND stream LIKE ANY ($2::text[])) AS left`,
+      [through, this.patterns, after],
     );
     return rows[0].left;
   }
