@@ -19,6 +19,7 @@ interface Service {
   environment?: Record<string, string | number>;
   healthcheck?: { test: string[] };
   volumes?: string[];
+  profiles?: string[];
 }
 
 /** `${NAME:-default}` gives the default, `${NAME:?message}` the test's value, as docker compose would. */
@@ -40,7 +41,8 @@ const healthPort = (name: string) =>
 
 describe('docker-compose.yml', () => {
   it('runs PostgreSQL, NATS, RocketMQ 5 (namesrv, broker with its proxy) and the three apps built here', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(
+    const always = Object.keys(compose.services).filter((name) => !compose.services[name]!.profiles);
+    expect(always.sort()).toEqual(
       ['nats', 'postgres', 'rocketmq-broker', 'rocketmq-namesrv', ...APPS].sort(),
     );
     expect(compose.services['rocketmq-broker']!.image).toMatch(/^apache\/rocketmq:5\./);
@@ -52,7 +54,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('keeps every stateful service on a named volume', () => {
-    const mounted = ['postgres', 'nats', 'rocketmq-broker'].map(
+    const mounted = ['postgres', 'nats', 'rocketmq-broker', 'prometheus'].map(
       (name) => compose.services[name]!.volumes![0]!.split(':')[0],
     );
     expect(mounted.sort()).toEqual(Object.keys(compose.volumes).sort());
@@ -70,21 +72,36 @@ describe('docker-compose.yml', () => {
     expect(healthPort('rocketmq-dispatch')).toBe(loadConfig(envOf('rocketmq-dispatch')).metricsPort! + 1);
   });
 
-  it('is valid for `docker compose config` where the compose plugin is installed', () => {
-    const plugin = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
-    if (plugin.status !== 0) {
-      // This machine has the docker client without the compose plugin (and no engine): say so, loudly.
-      console.warn(
-        `docker compose is not installed here (${(plugin.stderr || String(plugin.error)).trim()})`,
-      );
-      expect(plugin.stderr + String(plugin.error ?? '')).toMatch(
-        /unknown command|ENOENT|not a docker command/,
-      );
-      return;
-    }
-    execFileSync('docker', ['compose', 'config', '--quiet'], {
-      cwd: ROOT,
-      env: { ...process.env, CREDENTIALS_KEY },
-    });
+  it('adds Prometheus with the alert rules and Grafana with the dashboard in the monitoring profile', () => {
+    for (const name of ['prometheus', 'grafana'])
+      expect(compose.services[name]!.profiles).toEqual(['monitoring']);
+    expect(compose.services['prometheus']!.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
+    expect(compose.services['grafana']!.volumes).toEqual(
+      expect.arrayContaining([
+        './deploy/grafana/provisioning:/etc/grafana/provisioning:ro',
+        './deploy/grafana:/var/lib/grafana/dashboards:ro',
+      ]),
+    );
+  });
+
+  // Debian's docker-compose 1.29 (package docker-compose, which .ci/run installs) validates without an engine; a
+  // missing one fails here with ENOENT.
+  it('is valid for docker-compose config, with every profile, and refuses to run without CREDENTIALS_KEY', () => {
+    const env = { ...process.env, CREDENTIALS_KEY };
+    const config = (args: string[], environment: NodeJS.ProcessEnv) =>
+      spawnSync('docker-compose', ['--profile', 'monitoring', ...args], {
+        cwd: ROOT,
+        env: environment,
+        encoding: 'utf8',
+      });
+    expect(execFileSync('docker-compose', ['version', '--short'], { encoding: 'utf8' })).toMatch(/^1\.29\./);
+    expect(config(['config', '-q'], env)).toMatchObject({ status: 0, stderr: '' });
+    expect(config(['config', '--services'], env).stdout.split('\n').filter(Boolean).sort()).toEqual(
+      Object.keys(compose.services).sort(),
+    );
+    const { CREDENTIALS_KEY: _unset, ...withoutKey } = env;
+    const refused = config(['config', '-q'], withoutKey);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/set CREDENTIALS_KEY to 32 random bytes in base64/);
   });
 });
