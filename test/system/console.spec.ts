@@ -52,6 +52,9 @@ async function signIn(target: Page, secret: string): Promise<void> {
   await target.goto(`${base()}/`);
   await target.getByLabel('API token').fill(secret);
   await target.getByRole('button', { name: 'Sign in' }).click();
+  // The overview is the landing page after sign-in.
+  await target.getByRole('heading', { name: 'Overview', exact: true }).waitFor();
+  await target.getByRole('link', { name: 'Rules', exact: true }).click();
   await target.getByRole('heading', { name: 'Rules', exact: true }).waitFor();
 }
 

@@ -6,6 +6,7 @@ import { clientsPage } from './clients/clients-page.js';
 import { deliveryPage } from './delivery/delivery-page.js';
 import { groupsPage } from './groups/groups-page.js';
 import { instancesPage } from './instances/instances-page.js';
+import { overviewPage } from './overview/overview-page.js';
 import { ruleHistoryPage } from './rules/rule-history.js';
 import { ruleWizardPage } from './rules/rule-wizard.js';
 import { rulesPage } from './rules/rules-page.js';
@@ -13,6 +14,7 @@ import { signInPage } from './sign-in/sign-in.js';
 
 /** @type {[RegExp, Function, string][]} [pattern, page, title] */
 const ROUTES = [
+  [/^#\/overview$/, overviewPage, 'Overview'],
   [/^#\/rules$/, rulesPage, 'Rules'],
   [/^#\/rules\/new$/, (main, session) => ruleWizardPage(main, session), 'Create Rule'],
   [/^#\/rules\/([^/]+)\/edit$/, (main, session, id) => ruleWizardPage(main, session, id), 'Edit Rule'],
@@ -40,15 +42,15 @@ async function route() {
     showSignedIn(undefined);
     signInPage(main, (signedIn) => {
       session = signedIn;
-      if (location.hash === '#/rules') void route();
-      else location.hash = '#/rules'; // hashchange routes
+      if (location.hash === '#/overview') void route();
+      else location.hash = '#/overview'; // hashchange routes
     });
     return;
   }
   showSignedIn(session);
   const [pattern, page, title] = ROUTES.find(([pattern]) => pattern.test(location.hash)) ?? [];
   if (!page) {
-    location.replace('#/rules');
+    location.replace('#/overview');
     return;
   }
   const params = pattern
