@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
-import { APP_CONFIG, AppMetrics, CredentialsCipher, EVENT_STORE, type AppConfig } from '#libs/platform';
+import { CredentialsCipher } from '#libs/credentials';
+import { APP_CONFIG, AppMetrics, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { DeviceAccess } from './broker/device-access.js';
 import { MqttBroker } from './broker/mqtt-broker.js';
 import { ClientStatusProjection } from '#libs/client-status';

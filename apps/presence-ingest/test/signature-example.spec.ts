@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CredentialsCipher } from '#libs/platform';
+import { CredentialsCipher } from '#libs/credentials';
 import { checkSignature } from '../src/broker/signature-auth.js';
 
 /** The README's worked signature example, read from the README itself so the two cannot drift apart. */

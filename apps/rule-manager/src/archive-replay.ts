@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { readManifest } from '#libs/event-archive';
 import { newEventId } from '#libs/event-store';
-import { CredentialsCipher, exitOnStartupFailure, loadConfig, openAppEventStore } from '#libs/platform';
+import { CredentialsCipher } from '#libs/credentials';
+import { exitOnStartupFailure, loadConfig, openAppEventStore } from '#libs/platform';
 import { RocketmqProducers } from '#libs/rocketmq';
 import { parseArchiveReplayOptions, ReplayOptionError } from './archive/archive-replay.options.js';
 import { checkRuleExists, loadControlPlane, replayArchive } from './archive/archive-replay.js';

@@ -1,6 +1,5 @@
 export * from './bus.js';
 export * from './config.js';
-export * from './credentials-cipher.js';
 export * from './startup.js';
 export * from './tokens.js';
 export * from './shutdown.js';

@@ -1,4 +1,3 @@
 export * from './rocketmq-producers.js';
-export * from './rocketmq-producers.provider.js';
 export * from './send-failure.js';
 export * from './rocketmq-batch-send.js';

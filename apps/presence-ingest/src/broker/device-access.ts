@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, CredentialsCipher, type AppConfig } from '#libs/platform';
+import { CredentialsCipher } from '#libs/credentials';
+import { APP_CONFIG, type AppConfig } from '#libs/platform';
 import { authorizeTopic } from '#libs/rules';
 import { ControlPlaneView } from '../control-plane/control-plane.view.js';
 import { PresenceMetrics } from '../metrics/presence-metrics.js';

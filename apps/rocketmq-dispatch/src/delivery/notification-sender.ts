@@ -25,7 +25,11 @@ export class NotificationSender implements OnModuleDestroy {
   private worker: Worker | undefined;
   private closing = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    // The thread loads the gRPC client and its protobuf code (a second on a busy machine) while the app starts,
+    // not while the first notifications wait.
+    this.thread();
+  }
 
   /**
    * Sends runs of notifications to one instance and topic, with results per notification. `controlPlane` gives

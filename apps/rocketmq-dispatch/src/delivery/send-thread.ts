@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Notification } from '#libs/notifications';
-import { CredentialsCipher } from '#libs/platform';
+import { CredentialsCipher } from '#libs/credentials';
 import { RocketmqProducers } from '#libs/rocketmq';
 import type { RocketmqInstance } from '#libs/rules';
 import { sendRuns } from './send-runs.js';

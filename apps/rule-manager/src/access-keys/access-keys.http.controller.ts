@@ -3,7 +3,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } fro
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { CredentialsCipher } from '#libs/platform';
+import { CredentialsCipher } from '#libs/credentials';
 import { ACCESS_KEY_INPUT, type AccessKey } from '#libs/rules';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';

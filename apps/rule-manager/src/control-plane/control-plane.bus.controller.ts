@@ -3,7 +3,8 @@ import { Controller, Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import * as z from 'zod';
-import { BUS_PATTERNS, CredentialsCipher, RULE_QUERY_MESSAGE } from '#libs/platform';
+import { CredentialsCipher } from '#libs/credentials';
+import { BUS_PATTERNS, RULE_QUERY_MESSAGE } from '#libs/platform';
 import { existingRule, RulesError, type ControlPlaneCommand } from '#libs/rules';
 import {
   groupRepresentation,

@@ -1,4 +1,4 @@
-import type { CredentialsCipher } from '#libs/platform';
+import type { CredentialsCipher } from '#libs/credentials';
 import type { RocketmqCredentials } from '#libs/rules';
 
 /**

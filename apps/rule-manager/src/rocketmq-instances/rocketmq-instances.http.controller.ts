@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import { CredentialsCipher } from '#libs/platform';
+import { CredentialsCipher } from '#libs/credentials';
 import { existingInstance, type ControlPlaneCommand, type RocketmqInstance } from '#libs/rules';
 import { sealCredentials } from '../control-plane/seal-credentials.js';
 import { rocketmqInstanceRepresentation } from '../http/representations.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { CredentialsCipher } from '#libs/platform';
-import { RocketmqProducers } from './rocketmq-producers.js';
+import { CredentialsCipher } from '#libs/credentials';
+import { RocketmqProducers } from '#libs/rocketmq';
 
 /** The producers of every RocketMQ instance as a Nest provider, shut down with the app. */
 @Injectable()
