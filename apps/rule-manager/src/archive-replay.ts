@@ -59,4 +59,9 @@ async function replay(): Promise<void> {
   }
 }
 
-replay().catch(exitOnStartupFailure('archive:replay'));
+replay().catch((error: unknown) => {
+  // A bad option is the operator's to change: the line names it, with no "could not start".
+  if (!(error instanceof ReplayOptionError)) return exitOnStartupFailure('archive:replay')(error);
+  process.stderr.write(`archive:replay: ${error.message}\n`);
+  return process.exit(2);
+});
