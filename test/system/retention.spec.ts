@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
+import { join } from 'node:path';
+import { readArchive } from '#libs/event-archive';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
 import { collectMessages, createConsumerGroup, createTopic } from '../support/rocketmq.js';
 import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
@@ -7,7 +9,8 @@ import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
 /**
  * Retention with all apps as processes and EVENT_RETENTION=2s: a client's presence events stay while dispatch has
  * not forwarded them, disappear once it has, the client's sequence continues, its status still answers right, and
- * a replay of the removed range is refused with the time from which events are kept.
+ * a replay of the removed range is refused with the time from which events are kept; what was removed is in
+ * ARCHIVE_DIR first.
  */
 const TOPIC = `retention-${Date.now()}`;
 const GROUP = 'GID_retention';
@@ -25,6 +28,7 @@ beforeAll(async () => {
   await createTopic(TOPIC, { fifo: true });
   await createConsumerGroup(CONSUMER_GROUP);
   env = await isolatedEnv({ EVENT_RETENTION: '2s' });
+  env['ARCHIVE_DIR'] = join(env['DATA_DIR']!, 'archive');
   apps.push(...(await Promise.all([startApp('rule-manager', env), startApp('presence-ingest', env)])));
   const endpoints = process.env['ROCKETMQ_ENDPOINT']!;
   await api('POST', '/api/v1/rocketmq-instances', { instanceId: 'rmq-local', region: 'local', endpoints });
@@ -93,5 +97,29 @@ describe('retention with every app running', () => {
       body: { code: 'RANGE_PAST_RETENTION', errors: [{ field: 'from', rule: 'retained' }] },
     });
     expect(Date.parse(replay.body['retainedSince'])).toBeGreaterThan(startedAt);
+  }, 30_000);
+
+  it('wrote every removed event to ARCHIVE_DIR before removing it', async () => {
+    const archived: string[] = [];
+    for await (const event of readArchive(env['ARCHIVE_DIR']!, { categories: ['client'] }))
+      archived.push(`${event.stream} ${event.version} ${event.type}`);
+    expect(archived.slice(0, 3)).toEqual([
+      `client-${CLIENT} 1 ClientConnected`,
+      `client-${CLIENT} 2 ClientDisconnected`,
+      `client-${CLIENT} 3 ClientConnectionClosed`,
+    ]);
+    // Outcomes are removed (so archived) in a later run, once they are past the retention period too.
+    const archivedOutcomes = async () => {
+      const types: string[] = [];
+      for await (const event of readArchive(env['ARCHIVE_DIR']!, { categories: ['delivery'] }))
+        types.push(event.type);
+      return types;
+    };
+    const outcomes = await eventually(archivedOutcomes, (types) => types.length >= 3, 20_000);
+    expect(outcomes.slice(0, 3)).toEqual([
+      'NotificationForwarded',
+      'NotificationForwarded',
+      'NotificationForwarded',
+    ]);
   }, 30_000);
 });

@@ -67,6 +67,7 @@ export class RetentionWorker implements OnApplicationBootstrap, OnModuleDestroy 
     clearInterval(this.timer);
     await this.running;
     await this.store.releaseLeases(this.owner, [RETENTION_LEASE]).catch(() => undefined);
+    await this.archive?.close();
   }
 
   private tick(): void {
