@@ -17,10 +17,13 @@ import type {
 import { SqliteAppendWorker } from './sqlite.append-worker.js';
 import { SqliteDocuments } from './sqlite.documents.js';
 import { SqliteLeases } from './sqlite.leases.js';
-import { SqliteRetention } from './sqlite.retention.js';
+import { SqliteRetention, type AutoVacuum } from './sqlite.retention.js';
 import * as sql from './sqlite.operations.js';
 import { MEMORY, openSqliteDatabase } from './sqlite.schema.js';
 import { prepareStatements, type SqliteStatements } from './sqlite.statements.js';
+
+/** After a removal batch, how long the write lock is left to the appenders (see removeExpiredEvents). */
+const WRITER_WINDOW_MS = 100;
 
 export interface SqliteEventStoreOptions {
   /** How often `onAppended` looks for events appended by other processes (default 10 ms: a wake-up within 10 ms keeps dispatch's p99 latency low). */
@@ -162,11 +165,24 @@ export class SqliteEventStore implements EventStore {
     through: number,
     limit: number,
   ): Promise<{ removed: number; remaining: boolean }> {
-    return this.retention.removeExpired(through, limit);
+    const removal = this.retention.removeExpired(through, limit);
+    // A writer waiting for the lock retries after sleeping up to 100 ms (SQLite's busy handler): leave it that
+    // long before the caller's next batch takes the lock again, or back-to-back batches starve it.
+    if (removal.removed > 0) await new Promise((resolve) => setTimeout(resolve, WRITER_WINDOW_MS));
+    return removal;
   }
 
   async retentionHorizon(): Promise<number> {
     return this.retention.horizon();
+  }
+
+  /**
+   * Whether removed events give their space back: `incremental` for files this version created. A file made
+   * before (`none`) reuses freed pages but never shrinks until the operator runs, once, with the apps stopped:
+   * `sqlite3 events.db 'PRAGMA auto_vacuum = INCREMENTAL; VACUUM;'` (needs free disk as large as the file).
+   */
+  autoVacuum(): AutoVacuum {
+    return this.retention.autoVacuum();
   }
 
   async close(): Promise<void> {

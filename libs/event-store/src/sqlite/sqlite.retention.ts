@@ -2,10 +2,20 @@ import type Database from 'better-sqlite3';
 
 type Removal = { removed: number; remaining: boolean };
 
+/** How the file gives freed pages back: `none` keeps them for reuse (the file stops growing, never shrinks). */
+export type AutoVacuum = 'none' | 'full' | 'incremental';
+const AUTO_VACUUM_MODES: AutoVacuum[] = ['none', 'full', 'incremental'];
+
+/**
+ * Pages handed back to the file system with each removal batch. Bounded so the write lock is held briefly
+ * (moving a page is a read and a write); a batch of 1,000 presence events frees about a hundred.
+ */
+const VACUUM_PAGES_PER_BATCH = 1000;
+
 /**
  * Removal of old events of the expiring streams, in the same file as the events. Each call is one short
- * IMMEDIATE transaction of at most `limit` deletes, so appends (this process or another, the append thread)
- * wait at most that long for the write lock. `streams` is never touched: a stream's version continues.
+ * IMMEDIATE transaction of at most `limit` deletes and a bounded incremental vacuum, so appends (this process
+ * or another, the append thread) wait at most that long for the write lock. `streams` is never touched: a stream's version continues.
  * The horizon lives in the one-row `retention` table and only ever rises.
  */
 export class SqliteRetention {
@@ -38,19 +48,32 @@ export class SqliteRetention {
 
   removeExpired(through: number, limit: number): Removal {
     if (this.prefixes.length === 0 || limit <= 0) return { removed: 0, remaining: this.left(through) };
+    const vacuums = this.autoVacuum() === 'incremental';
+    // One transaction for both: each commit costs an fsync, which is most of a batch's time.
     return this.db
       .transaction((): Removal => {
-        const head = this.head.get()!.head;
-        const removed = this.remove.all(this.parameters(through, limit)).map((row) => row.position);
-        const remaining = this.left(through);
-        if (removed.length > 0 || !remaining) {
-          // Everything expiring up to `through` is gone unless some remain; never beyond what was appended.
-          const reached = remaining ? removed.reduce((a, b) => Math.max(a, b)) : Math.min(through, head);
-          this.raise.run(reached);
-        }
-        return { removed: removed.length, remaining };
+        const removal = this.removeBatch(through, limit);
+        if (removal.removed > 0 && vacuums) this.db.pragma(`incremental_vacuum(${VACUUM_PAGES_PER_BATCH})`);
+        return removal;
       })
       .immediate();
+  }
+
+  /** Read from the file each time: a VACUUM by the operator may have switched it meanwhile. */
+  autoVacuum(): AutoVacuum {
+    return AUTO_VACUUM_MODES[this.db.pragma('auto_vacuum', { simple: true }) as number] ?? 'none';
+  }
+
+  private removeBatch(through: number, limit: number): Removal {
+    const head = this.head.get()!.head;
+    const removed = this.remove.all(this.parameters(through, limit)).map((row) => row.position);
+    const remaining = this.left(through);
+    if (removed.length > 0 || !remaining) {
+      // Everything expiring up to `through` is gone unless some remain; never beyond what was appended.
+      const reached = remaining ? removed.reduce((a, b) => Math.max(a, b)) : Math.min(through, head);
+      this.raise.run(reached);
+    }
+    return { removed: removed.length, remaining };
   }
 
   horizon(): number {

@@ -52,12 +52,15 @@ const SCHEMA = `
  * Opens (and creates when missing) the event database at `path`. Several processes may open the same file:
  * WAL lets readers run beside the single writer, and the busy timeout makes a writer wait for another
  * process's transaction instead of failing with SQLITE_BUSY. `synchronous = FULL` makes every commit durable
- * (fsync per transaction), which group commit keeps cheap.
+ * (fsync per transaction), which group commit keeps cheap. New files vacuum incrementally, so the pages retention
+ * frees go back to the file system (sqlite.retention.ts).
  */
 export function openSqliteDatabase(path: string): Database.Database {
   if (path !== MEMORY) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { timeout: 5000 });
   try {
+    // Only takes effect in a file without tables yet (a new store); an older file keeps its mode until a VACUUM.
+    db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     // IMMEDIATE: two processes creating the schema at once queue on the write lock instead of racing.
