@@ -20,9 +20,13 @@ export async function startStoredReader(store) {
     }
   })();
   return {
-    /** Waits until `count` connects were seen, stops, and returns their CONNACK → stored latencies in ms. */
-    async latencies(count) {
-      while (seen.size < count) await sleep(20);
+    /**
+     * Waits until `count` connects were seen (or `timeoutMs` passed: the missing ones never were stored), stops,
+     * and returns their CONNACK → stored latencies in ms.
+     */
+    async latencies(count, timeoutMs = Number.POSITIVE_INFINITY) {
+      const deadline = Date.now() + timeoutMs;
+      while (seen.size < count && Date.now() < deadline) await sleep(20);
       reading = false;
       await loop;
       return [...seen.values()];

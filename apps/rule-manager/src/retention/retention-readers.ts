@@ -10,7 +10,7 @@ import {
 import { DELIVERY_STATS_PROJECTION } from '../delivery-stats/delivery-stats.projection.js';
 
 /**
- * The checkpointed readers of the expiring streams, which retention never overtakes (docs/decisions/0012): the
+ * The checkpointed readers of the expiring streams, which retention never overtakes (docs/decisions/0013): the
  * projections of the clients' status and of the delivery counters and dead letters, and each dispatch partition.
  * The control plane's readers are left out: they read only its stream, which is kept forever.
  */

@@ -34,7 +34,7 @@ export interface RetentionRun {
 
 /**
  * Removes the presence and delivery events older than EVENT_RETENTION once every reader is past them (SPEC §9;
- * docs/decisions/0012): under a lease, batch by batch, each first archived when an archive is configured.
+ * docs/decisions/0013): under a lease, batch by batch, each first archived when an archive is configured.
  */
 export class RetentionWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('retention');
