@@ -1,18 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { MqttClient } from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { E2E_ADMIN_SECRET, isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import { ConsoleBrowser } from '../support/console-browser.js';
 import { createTopic } from '../support/rocketmq.js';
 import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
 
-/**
- * The ops console in a real browser (Debian's Chromium through playwright-core), on the three apps as processes,
- * a real RocketMQ and a real MQTT client: what an operator does, click by click. Screenshots go to test/artifacts.
- */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARTIFACTS = resolve(import.meta.dirname, '../artifacts');
+/** The ops console in Debian's Chromium, on the three apps, a real RocketMQ and MQTT client: click by click. */
 const VIEWER_SECRET = 'e2e-viewer-secret-0123456789';
 const TOPIC = `console-status-${Date.now()}`;
 const GROUP = 'GID_console';
@@ -22,17 +16,12 @@ const DELAY_TOPIC = `console-delay-${Date.now()}`;
 
 let env: Record<string, string>;
 let apps: RunningApp[] = [];
-let browser: Browser;
+let browser: ConsoleBrowser;
 let page: Page;
 const clients: MqttClient[] = [];
-/** Uncaught errors in the console's scripts: each test ends with none. */
-const pageErrors: string[] = [];
 
 const api = (...args: Parameters<ReturnType<typeof apiOf>>) => apiOf(env)(...args);
 const connect = (clientId: string) => mqttConnector(env, clients)(clientId);
-const base = () => `http://127.0.0.1:${env['HTTP_PORT']}`;
-const screenshot = (target: Page, name: string) =>
-  target.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 /** The rule's row on the Rules page (on a phone the cell's name also carries its column's). */
 const ruleCell = (target: Page) => target.locator('td[data-label="Rule ID"]', { hasText: RULE });
@@ -41,27 +30,7 @@ const ruleCell = (target: Page) => target.locator('td[data-label="Rule ID"]', { 
 const fieldError = (target: Page, field: string, text: string) =>
   target.locator(`[data-field="${field}"] .error`, { hasText: text }).waitFor();
 
-async function open(viewport: { width: number; height: number }): Promise<Page> {
-  const opened = await browser.newPage({ viewport });
-  opened.setDefaultTimeout(10_000);
-  opened.on('pageerror', (error) => pageErrors.push(String(error)));
-  return opened;
-}
-
-async function signIn(target: Page, secret: string): Promise<void> {
-  await target.goto(`${base()}/`);
-  await target.getByLabel('API token').fill(secret);
-  await target.getByRole('button', { name: 'Sign in' }).click();
-  // The overview is the landing page after sign-in.
-  await target.getByRole('heading', { name: 'Overview', exact: true }).waitFor();
-  await target.getByRole('link', { name: 'Rules', exact: true }).click();
-  await target.getByRole('heading', { name: 'Rules', exact: true }).waitFor();
-}
-
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  // Fails loudly (no skip) when Chromium is missing: .ci/run installs it.
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
   await createTopic(TOPIC, { fifo: true });
   await createTopic(DELAY_TOPIC, { type: 'DELAY' });
   env = await isolatedEnv({
@@ -70,16 +39,17 @@ beforeAll(async () => {
     DISPATCH_MAX_ATTEMPTS: '2',
     DISPATCH_RETRY_BASE_MS: '100',
   });
+  browser = await ConsoleBrowser.launch(env['HTTP_PORT']!);
   apps = await Promise.all([
     startApp('rule-manager', env),
     startApp('presence-ingest', env),
     startApp('rocketmq-dispatch', env),
   ]);
-  page = await open({ width: 1280, height: 800 });
+  page = await browser.open();
 }, 60_000);
 
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([]);
+  expect(browser.pageErrors.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -90,7 +60,7 @@ afterAll(async () => {
 
 describe('the ops console', () => {
   it('signs in with an admin token kept in sessionStorage only', async () => {
-    await signIn(page, E2E_ADMIN_SECRET);
+    await browser.signInToRules(page, E2E_ADMIN_SECRET);
     await expect(page.locator('#who').textContent()).resolves.toContain('e2e (admin)');
     expect(await page.evaluate('[sessionStorage.length, localStorage.length]')).toEqual([1, 0]);
   });
@@ -105,7 +75,7 @@ describe('the ops console', () => {
     await page.getByRole('button', { name: 'Register RocketMQ instance' }).click();
     await page.getByRole('cell', { name: 'console-ak (secret set)' }).waitFor();
     expect(await page.content()).not.toContain('console-secret-never-shown');
-    await screenshot(page, 'rocketmq-instances');
+    await browser.screenshot(page, 'rocketmq-instances');
 
     await page.getByRole('link', { name: 'Groups' }).click();
     await page.getByLabel('Group ID').fill('GID_x');
@@ -115,7 +85,7 @@ describe('the ops console', () => {
     await page.getByLabel('Description').fill('console devices');
     await page.getByRole('button', { name: 'Register group' }).click();
     await page.getByRole('cell', { name: GROUP, exact: true }).waitFor();
-    await screenshot(page, 'groups');
+    await browser.screenshot(page, 'groups');
   });
 
   it('creates a rule through the three-step wizard, each API error beside its field', async () => {
@@ -135,11 +105,11 @@ describe('the ops console', () => {
     await page.getByRole('button', { name: 'Create' }).click();
     await fieldError(page, 'target.topic', 'no-such-topic');
     await page.getByLabel('Topic').fill(TOPIC);
-    await screenshot(page, 'rule-wizard');
+    await browser.screenshot(page, 'rule-wizard');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByText(`Rule ${RULE} created.`).waitFor();
     await page.getByRole('cell', { name: TOPIC }).waitFor();
-    await screenshot(page, 'rules');
+    await browser.screenshot(page, 'rules');
   });
 
   it('edits a rule with the keyboard: the rule ID shown read-only, Save on the last step', async () => {
@@ -169,7 +139,7 @@ describe('the ops console', () => {
     await page.getByRole('link', { name: `${GROUP}@@@device-1` }).click();
     await page.getByText('Online', { exact: true }).waitFor();
     await page.getByRole('cell', { name: 'accepted' }).waitFor();
-    await screenshot(page, 'clients');
+    await browser.screenshot(page, 'clients');
 
     await page.getByRole('button', { name: 'Close connection' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Close connection' }).click();
@@ -178,10 +148,10 @@ describe('the ops console', () => {
   });
 
   it('counts its notification on the Delivery page', async () => {
-    await page.goto(`${base()}/#/delivery/${RULE}`);
+    await page.goto(browser.url(`/#/delivery/${RULE}`));
     await page.locator('[data-counter="forwarded"] dd', { hasText: /^[1-9]/ }).waitFor({ timeout: 20_000 });
     await page.getByRole('cell', { name: 'forwarded' }).first().waitFor();
-    await screenshot(page, 'delivery');
+    await browser.screenshot(page, 'delivery');
   });
 
   it('disables the rule through the confirmation dialog, and forwarding stops', async () => {
@@ -218,11 +188,11 @@ describe('the ops console', () => {
       /Rule disabled.*by e2e.*statusENABLED → DISABLED/,
     );
     await expect(entries.last().textContent()).resolves.toContain('Rule created');
-    await screenshot(page, 'rule-history');
+    await browser.screenshot(page, 'rule-history');
   });
 
   it('replays a time range of the rule from the Delivery page', async () => {
-    await page.goto(`${base()}/#/delivery/${RULE}`);
+    await page.goto(browser.url(`/#/delivery/${RULE}`));
     await page.getByLabel('Event type').selectOption('connect');
     await page.getByRole('button', { name: 'Replay' }).click();
     await page.locator('#flash p').waitFor();
@@ -240,10 +210,10 @@ describe('the ops console', () => {
     });
     expect(created.status).toBe(201);
     await connect('GID_console_dl@@@device-1');
-    await page.goto(`${base()}/#/delivery/console-dead-letters`);
+    await page.goto(browser.url(`/#/delivery/console-dead-letters`));
     const redrive = page.getByRole('button', { name: 'Redrive' });
     await redrive.first().waitFor({ timeout: 30_000 });
-    await screenshot(page, 'dead-letters');
+    await browser.screenshot(page, 'dead-letters');
     await redrive.first().click();
     await page.getByText(/^Redrive \S+ of GID_console_dl@@@device-1 seq 1 requested\.$/).waitFor();
     await page.getByRole('cell', { name: /^Requested / }).waitFor();
@@ -252,8 +222,8 @@ describe('the ops console', () => {
   }, 90_000);
 
   it('shows a viewer no write buttons', async () => {
-    const viewer = await open({ width: 1280, height: 800 });
-    await signIn(viewer, VIEWER_SECRET);
+    const viewer = await browser.open();
+    await browser.signInToRules(viewer, VIEWER_SECRET);
     await ruleCell(viewer).waitFor();
     expect(await viewer.getByRole('link', { name: 'Create Rule' }).count()).toBe(0);
     expect(await viewer.getByText('More').count()).toBe(0);
@@ -261,44 +231,18 @@ describe('the ops console', () => {
     await viewer.getByRole('link', { name: 'Groups' }).click();
     await viewer.getByRole('cell', { name: GROUP, exact: true }).waitFor();
     expect(await viewer.getByRole('button').filter({ hasNotText: 'Sign out' }).count()).toBe(0);
-    await viewer.goto(`${base()}/#/clients/${GROUP}@@@device-2`);
+    await viewer.goto(browser.url(`/#/clients/${GROUP}@@@device-2`));
     await viewer.getByText('Online', { exact: true }).waitFor();
     expect(await viewer.getByRole('button', { name: 'Close connection' }).count()).toBe(0);
     await viewer.close();
   });
 
-  it('never lets a page that loads slowly cover the page the operator moved on to', async () => {
-    const hurried = await open({ width: 1280, height: 800 });
-    await signIn(hurried, E2E_ADMIN_SECRET);
-    await hurried.getByRole('link', { name: 'Clients' }).click();
-    await hurried.getByRole('heading', { name: 'Clients', exact: true }).waitFor();
-    // The Rules page's instance list answers late (the network is slowed, the API is real); the operator goes to
-    // Groups meanwhile.
-    let answered!: () => void;
-    const lateAnswer = new Promise<void>((resolve) => (answered = resolve));
-    await hurried.route(
-      (url) => url.pathname === '/api/v1/rocketmq-instances',
-      async (route) => {
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-        await route.continue();
-        answered();
-      },
-    );
-    await hurried.getByRole('link', { name: 'Rules', exact: true }).click();
-    await hurried.getByRole('link', { name: 'Groups' }).click();
-    await hurried.getByRole('cell', { name: GROUP, exact: true }).waitFor();
-    await lateAnswer;
-    await hurried.waitForTimeout(200); // the late page's rendering, were it to happen
-    await expect(hurried.getByRole('heading', { level: 1 }).allTextContents()).resolves.toEqual(['Groups']);
-    await hurried.close();
-  });
-
   it('stays readable at a phone width', async () => {
-    const phone = await open({ width: 375, height: 740 });
-    await signIn(phone, E2E_ADMIN_SECRET);
+    const phone = await browser.open({ width: 375, height: 740 });
+    await browser.signInToRules(phone, E2E_ADMIN_SECRET);
     await ruleCell(phone).waitFor();
     expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
-    await screenshot(phone, 'rules-phone');
+    await browser.screenshot(phone, 'rules-phone');
     await phone.close();
   });
 });
