@@ -130,3 +130,45 @@ export async function soakRocketmq(kind, { log }) {
     close: () => handle.stop(),
   };
 }
+
+/** The gauges of a /metrics page, by name (labels ignored); undefined while the app is down. */
+export async function scrapeMetrics(port) {
+  try {
+    const text = await (
+      await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2_000) })
+    ).text();
+    return Object.fromEntries(
+      text
+        .split('\n')
+        .filter((line) => line.startsWith('msr_'))
+        .map((line) => [line.split(/[{ ]/)[0], Number(line.slice(line.lastIndexOf(' ') + 1))]),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** The soak's RocketMQ instance, group and rule, through rule-manager's API. */
+export async function createSoakRule(env, token, { rocketmq, group, rule, topic }) {
+  const api = async (path, body) => {
+    const response = await fetch(`http://127.0.0.1:${env.HTTP_PORT}/api/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+  };
+  await api('/rocketmq-instances', {
+    instanceId: 'rmq-soak',
+    region: 'local',
+    endpoints: rocketmq.endpoints,
+  });
+  await api('/groups', { groupId: group });
+  await api('/rules', {
+    ruleId: rule,
+    status: 'ENABLED',
+    ruleType: 'CLIENT_STATUS_NOTIFY',
+    source: { groupId: group },
+    target: { serviceType: 'ROCKETMQ', instanceId: 'rmq-soak', topic },
+  });
+}
