@@ -66,9 +66,28 @@ describe('rule lifecycle over HTTP', () => {
     expect((await api.call('POST', '/api/v1/rules', ruleBody('life'))).status).toBe(201);
   });
 
-  it('answers 400 to an If-Match that is not a version', async () => {
-    const refused = await api.call('DELETE', '/api/v1/rules/life', undefined, { 'if-match': 'yesterday' });
-    expect(refused.body).toMatchObject({ status: 400, errors: [{ field: 'If-Match', rule: 'format' }] });
+  it('answers 412, changing nothing, to an If-Match that matches no version, whatever its form', async () => {
+    const before = await api.store.headPosition();
+    for (const ifMatch of ['yesterday', '5', 'W/"1"', '"x"', '"998", "999"']) {
+      const refused = await api.call('DELETE', '/api/v1/rules/life', undefined, { 'if-match': ifMatch });
+      expect({ ifMatch, ...refused.body }).toMatchObject({
+        ifMatch,
+        status: 412,
+        code: 'RULE_VERSION_MISMATCH',
+        errors: [{ field: 'If-Match', rule: 'current-version' }],
+      });
+    }
+    expect(await api.store.headPosition()).toBe(before);
+  });
+
+  it('takes If-Match: * and a list naming the current version (RFC 9110)', async () => {
+    const { etag } = await api.call('GET', '/api/v1/rules/life');
+    const listed = await api.call('POST', '/api/v1/rules/life/disable', undefined, {
+      'if-match': `"1", ${etag}`,
+    });
+    expect(listed.body).toMatchObject({ status: 'DISABLED' });
+    const any = await api.call('POST', '/api/v1/rules/life/enable', undefined, { 'if-match': '*' });
+    expect(any.body).toMatchObject({ status: 'ENABLED' });
   });
 
   it('shows the history of both lives of the rule ID, with actor, correlation ID and changes', async () => {
@@ -82,6 +101,8 @@ describe('rule lifecycle over HTTP', () => {
       'RuleEnabled',
       'RuleDeleted',
       'RuleCreated',
+      'RuleDisabled',
+      'RuleEnabled',
     ]);
     expect(history.body['items'][1]).toMatchObject({
       actor: 'ops',

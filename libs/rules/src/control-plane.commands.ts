@@ -57,12 +57,12 @@ export type DeleteAccessKey = { type: 'DeleteAccessKey'; data: { accessKeyId: st
 export type CreateRule = { type: 'CreateRule'; data: { input: unknown } };
 
 /**
- * Commands on an existing rule. `expectedVersion` is the caller's `If-Match`: when given, the rule must still be
- * at that version, so an edit based on a stale read changes nothing.
+ * Commands on an existing rule. `expectedVersions` are the versions the caller's `If-Match` names: when given, the
+ * rule must still be at one of them (none matches an empty list), so an edit based on a stale read changes nothing.
  */
 interface RuleTarget {
   ruleId: string;
-  expectedVersion?: number;
+  expectedVersions?: readonly number[];
 }
 export type UpdateRule = { type: 'UpdateRule'; data: RuleTarget & { input: unknown } };
 export type EnableRule = { type: 'EnableRule'; data: RuleTarget };

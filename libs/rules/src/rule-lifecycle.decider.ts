@@ -18,7 +18,7 @@ export function updateRule(
   state: ControlPlaneState,
   context: ControlPlaneContext,
 ): RuleUpdated[] {
-  const rule = existingRule(state, command.data.ruleId, command.data.expectedVersion);
+  const rule = existingRule(state, command.data.ruleId, command.data.expectedVersions);
   const input = command.data.input;
   const withId =
     typeof input === 'object' && input !== null && !Array.isArray(input)
@@ -39,16 +39,16 @@ export function updateRule(
 
 /** Enabling an enabled rule changes nothing and records nothing (so does disabling a disabled one). */
 export function enableRule(command: EnableRule, state: ControlPlaneState): RuleEnabled[] {
-  const rule = existingRule(state, command.data.ruleId, command.data.expectedVersion);
+  const rule = existingRule(state, command.data.ruleId, command.data.expectedVersions);
   return rule.status === 'ENABLED' ? [] : [{ type: 'RuleEnabled', data: { ruleId: rule.ruleId } }];
 }
 
 export function disableRule(command: DisableRule, state: ControlPlaneState): RuleDisabled[] {
-  const rule = existingRule(state, command.data.ruleId, command.data.expectedVersion);
+  const rule = existingRule(state, command.data.ruleId, command.data.expectedVersions);
   return rule.status === 'DISABLED' ? [] : [{ type: 'RuleDisabled', data: { ruleId: rule.ruleId } }];
 }
 
 export function deleteRule(command: DeleteRule, state: ControlPlaneState): RuleDeleted[] {
-  const rule = existingRule(state, command.data.ruleId, command.data.expectedVersion);
+  const rule = existingRule(state, command.data.ruleId, command.data.expectedVersions);
   return [{ type: 'RuleDeleted', data: { ruleId: rule.ruleId } }];
 }

@@ -11,9 +11,9 @@ import {
 } from './testing/control-plane.fixtures.js';
 
 const withRule = () => given(...worldEvents(), ruleCreated('rule-1', 'GID_devices'));
-const update = (input: unknown, expectedVersion?: number): ControlPlaneCommand => ({
+const update = (input: unknown, ...expectedVersions: number[]): ControlPlaneCommand => ({
   type: 'UpdateRule',
-  data: { ruleId: 'rule-1', input, ...(expectedVersion !== undefined && { expectedVersion }) },
+  data: { ruleId: 'rule-1', input, ...(expectedVersions.length > 0 && { expectedVersions }) },
 });
 
 describe('editing a rule', () => {
@@ -47,6 +47,19 @@ describe('editing a rule', () => {
     expect(when(withRule(), update(body, 5))).toHaveLength(1);
   });
 
+  it('accepts an If-Match naming several versions when one is current, and refuses one naming none', () => {
+    const { ruleId: _id, ...body } = ruleBody('rule-1');
+    expect(when(withRule(), update(body, 4, 5))).toHaveLength(1);
+    const command: ControlPlaneCommand = {
+      type: 'UpdateRule',
+      data: { ruleId: 'rule-1', input: body, expectedVersions: [] },
+    };
+    expect(refusal(withRule(), command)).toMatchObject({
+      code: 'RULE_VERSION_MISMATCH',
+      message: 'rule rule-1 is at version 5, which If-Match does not name: read it again and retry',
+    });
+  });
+
   it('refuses an unknown rule', () => {
     expect(refusal(given(...worldEvents()), update(ruleBody('rule-1'))).code).toBe('RULE_NOT_FOUND');
   });
@@ -58,7 +71,7 @@ describe('enabling, disabling and deleting', () => {
     expectedVersion?: number,
   ): ControlPlaneCommand => ({
     type,
-    data: { ruleId: 'rule-1', ...(expectedVersion !== undefined && { expectedVersion }) },
+    data: { ruleId: 'rule-1', ...(expectedVersion !== undefined && { expectedVersions: [expectedVersion] }) },
   });
 
   it('disables an enabled rule and enables it again', () => {

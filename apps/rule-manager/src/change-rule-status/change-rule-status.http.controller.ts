@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
-import { expectedVersion } from '../http/if-match.js';
+import { acceptedVersions } from '../http/if-match.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
 import { ApiResponse } from '@nestjs/swagger';
@@ -50,8 +50,8 @@ export class ChangeRuleStatusHttpController {
     request: Request,
     response: Response,
   ) {
-    const version = expectedVersion(ifMatch);
-    const data = { ruleId, ...(version !== undefined && { expectedVersion: version }) };
+    const versions = acceptedVersions(ifMatch);
+    const data = { ruleId, ...(versions !== undefined && { expectedVersions: versions }) };
     const { state } = await this.commandBus.execute(
       new ChangeControlPlane({ type, data }, requestContext(request)),
     );

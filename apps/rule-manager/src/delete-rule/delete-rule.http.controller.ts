@@ -2,7 +2,7 @@ import { Controller, Delete, Headers, HttpCode, Param, Req } from '@nestjs/commo
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request } from 'express';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
-import { expectedVersion } from '../http/if-match.js';
+import { acceptedVersions } from '../http/if-match.js';
 import { requestContext } from '../http/request-context.js';
 import { ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiIfMatch, ApiResource } from '../http/api-docs.js';
@@ -23,8 +23,8 @@ export class DeleteRuleHttpController {
     @Headers('if-match') ifMatch: string | undefined,
     @Req() request: Request,
   ) {
-    const version = expectedVersion(ifMatch);
-    const data = { ruleId, ...(version !== undefined && { expectedVersion: version }) };
+    const versions = acceptedVersions(ifMatch);
+    const data = { ruleId, ...(versions !== undefined && { expectedVersions: versions }) };
     await this.commandBus.execute(
       new ChangeControlPlane({ type: 'DeleteRule', data }, requestContext(request)),
     );

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, Param, Put, Req, Res } from '@nestjs/common'
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
-import { expectedVersion } from '../http/if-match.js';
+import { acceptedVersions } from '../http/if-match.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
@@ -27,8 +27,8 @@ export class EditRuleHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const version = expectedVersion(ifMatch);
-    const data = { ruleId, input: body, ...(version !== undefined && { expectedVersion: version }) };
+    const versions = acceptedVersions(ifMatch);
+    const data = { ruleId, input: body, ...(versions !== undefined && { expectedVersions: versions }) };
     const { state, warnings } = await this.commandBus.execute(
       new ChangeControlPlane({ type: 'UpdateRule', data }, requestContext(request)),
     );

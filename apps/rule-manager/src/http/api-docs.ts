@@ -35,5 +35,6 @@ export const ApiIfMatch = () =>
   ApiHeader({
     name: 'If-Match',
     required: false,
-    description: 'the rule version last read (its ETag), e.g. "4"',
+    description:
+      'the rule version last read (its ETag), e.g. "4"; a list ("3", "4") when any will do, * for whatever is current; a tag naming no current version (weak W/"4" included) is refused with 412',
   });
