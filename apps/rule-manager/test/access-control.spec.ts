@@ -32,6 +32,16 @@ describe('access control', () => {
     expect(await api.store.headPosition()).toBe(before);
   });
 
+  it('lets a viewer ask the batch status query, a POST that only reads', async () => {
+    const viewer = { authorization: `Bearer ${VIEWER_SECRET}` };
+    const clientIds = ['GID_viewer@@@van-1'];
+    const answered = await api.call('POST', '/api/v1/clients/status:batch', { clientIds }, viewer);
+    expect(answered).toMatchObject({
+      status: 200,
+      body: { items: [{ clientId: clientIds[0], online: false }] },
+    });
+  });
+
   it('records the admin token name as the actor of the events it causes', async () => {
     await api.call('POST', '/api/v1/groups', { groupId: 'GID_actor' });
     const [event] = await api.store.readAll(0, { limit: 1 });

@@ -14,9 +14,13 @@ import type { ApiToken } from '#libs/platform';
 
 export const API_TOKENS = Symbol('API_TOKENS');
 const PUBLIC = 'public-route';
+const READS_ONLY = 'reads-only-route';
 
 /** Routes anyone may call (health probes). */
 export const Public = () => SetMetadata(PUBLIC, true);
+
+/** A POST that only reads (a query too large for a URL), which viewers may call too. */
+export const ReadsOnly = () => SetMetadata(READS_ONLY, true);
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const digest = (secret: string) => createHash('sha256').update(secret).digest();
@@ -48,13 +52,14 @@ export class ApiTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true; // bus requests come from inside the deployment
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()]))
-      return true;
+    const marked = (key: string) =>
+      this.reflector.getAllAndOverride<boolean>(key, [context.getHandler(), context.getClass()]) === true;
+    if (marked(PUBLIC)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = this.find(request.header('authorization'));
     if (!token)
       throw new UnauthorizedException('a valid API token is required: Authorization: Bearer <token>');
-    if (token.role !== 'admin' && !READ_METHODS.has(request.method)) {
+    if (token.role !== 'admin' && !READ_METHODS.has(request.method) && !marked(READS_ONLY)) {
       throw new ForbiddenException(`token ${token.name} has the ${token.role} role, which may only read`);
     }
     request.actor = token.name;

@@ -18,6 +18,7 @@ import {
   type ClientStatusDocument,
 } from '#libs/client-status';
 import type { Documents } from '#libs/event-store';
+import { ReadsOnly } from '../access/api-token.guard.js';
 import { BUS_PATTERNS, EVENT_STORE, type CloseConnectionMessage } from '#libs/platform';
 import { GROUP_ID_PATTERN, openChannels } from '#libs/presence';
 import * as z from 'zod';
@@ -109,6 +110,7 @@ export class ClientStatusHttpController {
   }
 
   @Post('clients/status\\:batch')
+  @ReadsOnly()
   @HttpCode(200)
   @ApiCall(`Online status of up to ${BATCH_LIMIT} clients at once`, 400)
   @ApiBody({
