@@ -1,19 +1,22 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isolatedEnv, startApp } from '../support/app-processes.js';
 
-/** With no API_TOKENS, rule-manager generates an admin token on first start, prints it once and keeps it. */
+/**
+ * With no API_TOKENS, rule-manager generates an admin token on first start into DATA_DIR/api-tokens; the log says
+ * where, never what. Everything the apps write in DATA_DIR is readable by its owner only.
+ */
 describe('the generated admin token', () => {
-  it('is printed on the first start only, stored with mode 600, and works after a restart', async () => {
+  it('is kept in its file only (mode 600), named but never shown in the log, and works after a restart', async () => {
     const env = await isolatedEnv({ API_TOKENS: '' });
     const first = await startApp('rule-manager', env);
     await first.stop();
-    const secret = /Authorization: Bearer (\S+)"/.exec(first.output())?.[1];
-    expect(secret).toMatch(/^[\w-]{32}$/);
     const file = join(env['DATA_DIR']!, 'api-tokens');
-    expect(readFileSync(file, 'utf8')).toBe(`admin:admin:${secret}\n`);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const secret = /^admin:admin:([\w-]{32})\n$/.exec(readFileSync(file, 'utf8'))?.[1];
+    expect(secret).toMatch(/^[\w-]{32}$/);
+    expect(first.output()).toContain(`generated an admin token into ${file}`);
+    expect(first.output()).not.toContain(secret);
 
     const second = await startApp('rule-manager', env);
     try {
@@ -24,5 +27,19 @@ describe('the generated admin token', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('leaves every file the apps wrote in DATA_DIR readable and writable by the owner only', async () => {
+    const env = await isolatedEnv({ API_TOKENS: '' });
+    const apps = [await startApp('rule-manager', env), await startApp('presence-ingest', env)];
+    await Promise.all(apps.map((app) => app.stop()));
+    const written = readdirSync(env['DATA_DIR']!, { recursive: true, withFileTypes: true });
+    const modes = written.map((entry) => ({
+      name: entry.name,
+      mode: (statSync(join(entry.parentPath, entry.name)).mode & 0o777).toString(8),
+      owner: entry.isDirectory() ? '700' : '600',
+    }));
+    expect(modes.map((file) => file.name)).toEqual(expect.arrayContaining(['api-tokens', 'events.db']));
+    for (const { name, mode, owner } of modes) expect({ name, mode }).toEqual({ name, mode: owner });
   });
 });

@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import {
   AppMetrics,
-  type AppConfig,
-  describeBus,
   createBusApp,
+  describeBus,
   exitOnStartupFailure,
   listenForMetrics,
   listenOn,
@@ -12,7 +11,9 @@ import {
   loadConfig,
   onShutdownSignal,
   openAppEventStore,
+  ownerOnlyFiles,
   StoreErrors,
+  type AppConfig,
   watchStorage,
 } from '#libs/platform';
 import { configuredListeners } from './broker/listeners.js';
@@ -38,6 +39,7 @@ const APP = 'presence-ingest';
  */
 
 async function bootstrap(): Promise<void> {
+  ownerOnlyFiles();
   const config = loadConfig();
   // On SQLite, batches are written and fsynced on a worker thread: the broker's event loop never waits on the
   // disk during a connect storm (PostgreSQL appends are already asynchronous).

@@ -2,14 +2,15 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import {
   AppMetrics,
-  describeBus,
   createBusApp,
+  describeBus,
   exitOnStartupFailure,
   listenForMetrics,
   listenOnBus,
   loadConfig,
   onShutdownSignal,
   openAppEventStore,
+  ownerOnlyFiles,
   StoreErrors,
   watchStorage,
 } from '#libs/platform';
@@ -32,6 +33,7 @@ const APP = 'rocketmq-dispatch';
  */
 
 async function bootstrap(): Promise<void> {
+  ownerOnlyFiles();
   const config = loadConfig();
   // On SQLite the outcomes are written on a worker thread: a WAL checkpoint never stalls reading and sending.
   const storeErrors = new StoreErrors();

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readManifest } from '#libs/event-archive';
 import { newEventId } from '#libs/event-store';
 import { CredentialsCipher } from '#libs/credentials';
-import { exitOnStartupFailure, loadConfig, openAppEventStore } from '#libs/platform';
+import { exitOnStartupFailure, loadConfig, openAppEventStore, ownerOnlyFiles } from '#libs/platform';
 import { RocketmqProducers } from '#libs/rocketmq';
 import { parseArchiveReplayOptions, ReplayOptionError } from './archive/archive-replay.options.js';
 import { checkRuleExists, loadControlPlane, replayArchive } from './archive/archive-replay.js';
@@ -18,6 +18,7 @@ const say = (line: string) => process.stdout.write(`archive:replay: ${line}\n`);
  */
 async function replay(): Promise<void> {
   const options = parseArchiveReplayOptions(process.argv.slice(2));
+  ownerOnlyFiles();
   const config = loadConfig();
   const archiveDir = options.dir ?? config.archiveDir;
   if (archiveDir === undefined)

@@ -12,6 +12,7 @@ import {
   listenOnBus,
   loadConfig,
   openAppEventStore,
+  ownerOnlyFiles,
   StoreErrors,
   watchStorage,
 } from '#libs/platform';
@@ -31,6 +32,7 @@ const APP = 'rule-manager';
  */
 
 async function bootstrap(): Promise<void> {
+  ownerOnlyFiles();
   const config = loadConfig();
   const access = resolveApiTokens(config);
   const storeErrors = new StoreErrors();
@@ -57,11 +59,11 @@ async function bootstrap(): Promise<void> {
       `HTTP on http://localhost:${config.httpPort} (console /, API /api/v1, docs /api/docs, health /health, metrics /metrics), bus ${bus}, ` +
       `store ${store.description}, API tokens from ${access.source}`,
   );
-  if (access.generatedSecret) {
-    // Shown this once; afterwards it is only in the file (mode 600).
+  if (access.generated) {
+    // The secret stays in the file (mode 600): logs are shipped and kept where a token must not be.
     logger.warn(
-      `no API_TOKENS configured: generated an admin token, stored in ${access.source}. ` +
-        `Use it as "Authorization: Bearer ${access.generatedSecret}"`,
+      `no API_TOKENS configured: generated an admin token into ${access.source} (mode 600); ` +
+        `use it as "Authorization: Bearer $(cut -d: -f3 ${access.source})"`,
     );
   }
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { exitOnStartupFailure, loadConfig, openAppEventStore } from '#libs/platform';
+import { exitOnStartupFailure, loadConfig, openAppEventStore, ownerOnlyFiles } from '#libs/platform';
 import { ClientStatusProjection } from '#libs/client-status';
 import { DeliveryStatsProjection } from './delivery-stats/delivery-stats.projection.js';
 import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
@@ -12,6 +12,7 @@ import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
  * (kept forever) can be rebuilt: the others would silently lose what was removed, so they are left as they are.
  */
 async function rebuild(): Promise<void> {
+  ownerOnlyFiles();
   const config = loadConfig();
   const store = await openAppEventStore(config);
   try {

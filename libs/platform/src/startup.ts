@@ -34,3 +34,12 @@ export function exitOnStartupFailure(app: string) {
     process.exit(1);
   };
 }
+
+/**
+ * Every file and folder the process creates from now on (the store and its WAL, keys, tokens, archives, backups)
+ * is its owner's alone: events name devices, users and addresses, and DATA_DIR holds the keys. Called first by
+ * every entry point, before anything is written.
+ */
+export function ownerOnlyFiles(): void {
+  process.umask(0o077);
+}
