@@ -44,6 +44,16 @@ describe('the console overview', () => {
     await page.getByRole('cell', { name: 'GID_overview' }).waitFor();
   });
 
+  it('is served with the standard security headers, which its scripts keep to', async () => {
+    for (const path of ['/', '/app.js', '/styles.css']) {
+      const { headers } = await fetch(browser.url(path));
+      expect(headers.get('content-security-policy')).toMatch(/default-src 'self'.*script-src 'self'/);
+      expect(headers.get('x-content-type-options')).toBe('nosniff');
+      expect(headers.get('x-powered-by')).toBeNull();
+    }
+    expect(browser.pageErrors).toEqual([]);
+  });
+
   it('updates without reload when a client connects', async () => {
     const url = page.url();
     await connect('GID_overview@@@van-2');

@@ -18,6 +18,7 @@ import {
 } from '#libs/platform';
 import { resolveApiTokens } from './access/stored-admin-token.js';
 import { serveConsole } from './console/serve-console.js';
+import { hardenHttp } from './http/http-hardening.js';
 import { setupOpenApi } from './http/openapi.js';
 import { RuleManagerModule } from './rule-manager.module.js';
 
@@ -46,6 +47,7 @@ async function bootstrap(): Promise<void> {
   );
   app.enableShutdownHooks();
   watchStorage(app.get(AppMetrics), config, storeErrors);
+  hardenHttp(app);
   setupOpenApi(app);
   serveConsole(app);
   app.connectMicroservice(busServerOptions(config.busUrl, APP));

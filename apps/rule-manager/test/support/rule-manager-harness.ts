@@ -2,10 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { openEventStore, type EventStore } from '#libs/event-store';
 import { busServerOptions, EXPIRING_STREAM_PREFIXES, loadConfig } from '#libs/platform';
+import { hardenHttp } from '../../src/http/http-hardening.js';
 import { setupOpenApi } from '../../src/http/openapi.js';
 import { RuleManagerModule } from '../../src/rule-manager.module.js';
 
@@ -37,13 +38,14 @@ export async function startRuleManager(env: Record<string, string> = {}, { bus =
   const store: EventStore = await openEventStore(config.eventStoreUrl, {
     expiringStreamPrefixes: EXPIRING_STREAM_PREFIXES,
   });
-  const app: INestApplication = await NestFactory.create(
+  const app = await NestFactory.create<NestExpressApplication>(
     RuleManagerModule.create(config, store, config.apiTokens),
     {
       logger: false,
       abortOnError: false,
     },
   );
+  hardenHttp(app);
   setupOpenApi(app);
   if (bus) {
     app.connectMicroservice(busServerOptions(config.busUrl, 'rule-manager'));
