@@ -58,10 +58,9 @@ export async function createTopic(
   validateTopicName(name);
   const type = given ?? (fifo ? 'FIFO' : 'NORMAL');
   const args = ['updateTopic', '-c', CLUSTER, '-t', name, '-r', String(queues), '-w', String(queues)];
-  const result = await runAdmin([...args, '-a', `+message.type=${type}`], {
-    namesrv,
-    doneWhen: TOPIC_CREATED,
-  });
+  const result = await retryTimeouts(() =>
+    runAdmin([...args, '-a', `+message.type=${type}`], { namesrv, doneWhen: TOPIC_CREATED }),
+  );
   // mqadmin prints its errors and still exits 0, so success is read from stdout.
   expectOutput(result, TOPIC_CREATED, `create ${type} topic ${name}`);
   return { name, type, ms: result.ms };
@@ -104,7 +103,7 @@ export async function createTopics(topics, { namesrv = defaultNamesrvAddr(), que
 export async function createConsumerGroup(group, { fifo = false, namesrv = defaultNamesrvAddr() } = {}) {
   validateGroupName(group);
   const args = ['updateSubGroup', '-c', CLUSTER, '-g', group, '-o', String(fifo)];
-  const result = await runAdmin(args, { namesrv, doneWhen: GROUP_CREATED });
+  const result = await retryTimeouts(() => runAdmin(args, { namesrv, doneWhen: GROUP_CREATED }));
   expectOutput(result, GROUP_CREATED, `create ${fifo ? 'FIFO' : 'normal'} consumer group ${group}`);
   return { group, fifo, ms: result.ms };
 }
@@ -123,6 +122,16 @@ export async function runAdmin(args, { namesrv = defaultNamesrvAddr(), timeoutMs
   await ensureJars();
   const jvm = jvmArgs('admin', { home: ADMIN_HOME, tmpDir: tmpdir() });
   return runJava([...jvm, ADMIN_MAIN, ...args, '-n', namesrv], { timeoutMs, doneWhen });
+}
+
+/** mqadmin's remoting calls time out after ~2 s on a loaded machine; creating a topic or group again is harmless. */
+const REMOTING_TIMEOUT = /RemotingTimeoutException|RemotingConnectException|RemotingSendRequestException/;
+
+async function retryTimeouts(run, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    const result = await run();
+    if (attempt >= attempts || !REMOTING_TIMEOUT.test(`${result.stdout}\n${result.stderr}`)) return result;
+  }
 }
 
 function expectOutput(result, pattern, what) {
