@@ -2,13 +2,20 @@
 // broker, never its gRPC proxy: what a remoting consumer reads back is what was sent, under the IDs answered.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { checkRemotingTopic, RemotingSender, SendFailedError } from '#libs/rocketmq';
-import { createConsumerGroup, createTopics, namesrv } from '../../../test/support/rocketmq.js';
+import {
+  collectMessages,
+  createConsumerGroup,
+  createTopics,
+  namesrv,
+} from '../../../test/support/rocketmq.js';
 import { clientMessages } from './batch-support.js';
 import { collectOverRemoting, only } from './remoting-support.js';
 
 const run = Date.now().toString(36);
 const NORMAL = `remoting-normal-${run}`;
 const FIFO = `remoting-fifo-${run}`;
+/** rocketmq-client-nodejs MessageIdFactory's IDs (version 01), as the gRPC path answers. */
+const MESSAGE_ID = /^01[0-9A-F]{32}$/;
 const USER_PROPERTIES = ['seq', 'reason', 'ruleId', 'eventId', 'instanceId'];
 
 const sender = new RemotingSender({ instanceId: 'rmq-remoting-it', nameServer: namesrv() });
@@ -21,6 +28,7 @@ beforeAll(async () => {
   await Promise.all([
     createTopics([{ name: NORMAL }, { name: FIFO, fifo: true }]),
     createConsumerGroup(`${NORMAL}-g`),
+    createConsumerGroup(`${NORMAL}-grpc`),
     createConsumerGroup(`${FIFO}-g`),
   ]);
 }, 120_000);
@@ -37,7 +45,7 @@ describe('sending over the remoting protocol', () => {
     const results = await sender.sendBatch(batch);
 
     const ids = results.map((result) => ('messageId' in result ? result.messageId : result.error));
-    expect(ids.every((id) => /^[0-9A-F]{32}$/.test(id))).toBe(true);
+    expect(ids.every((id) => MESSAGE_ID.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(9);
     const received = new Map(
       (await collectOverRemoting(NORMAL, { consumerGroup: `${NORMAL}-g`, expected: 9 })).map((m) => [
@@ -54,6 +62,11 @@ describe('sending over the remoting protocol', () => {
       expect(only(got.properties, USER_PROPERTIES)).toEqual(sent.properties);
       expect(got.properties.__SHARDINGKEY).toBeUndefined(); // no message group on a normal topic
     });
+    // A consumer through the gRPC proxy reads the same IDs, bodies and tags.
+    const overGrpc = await collectMessages(NORMAL, { consumerGroup: `${NORMAL}-grpc`, expected: 9 });
+    expect(overGrpc.map((m) => [m.messageId, m.body, m.tag]).sort()).toEqual(
+      batch.map((sent, i) => [ids[i], sent.body, sent.tag]).sort(),
+    );
   });
 
   it('keeps each client on one queue of a FIFO topic, in order, its client ID as the sharding key', async () => {
@@ -98,7 +111,7 @@ describe('sending over the remoting protocol', () => {
     ];
     const results = await sender.sendBatch([small, { ...large, body: 'x'.repeat(4 * 1024 * 1024 + 1) }]);
 
-    expect(results[0]).toEqual({ messageId: expect.stringMatching(/^[0-9A-F]{32}$/) });
+    expect(results[0]).toEqual({ messageId: expect.stringMatching(MESSAGE_ID) });
     expect(results[1]).toEqual({
       failure: 'permanent',
       error: expect.stringContaining('exceeds the 4194304 byte limit'),

@@ -63,7 +63,8 @@ export async function collectOverRemoting(
 function toReceived(message: Message): RemotingReceived {
   const { KEYS, TAGS, ...properties } = message.properties;
   return {
-    messageId: message.msgId,
+    // As Java's MessageClientExt.getMsgId: the unique key the producer set, else the broker's offset ID.
+    messageId: properties.UNIQ_KEY ?? message.msgId,
     queueId: Number(message.queueId),
     queueOffset: Number(message.queueOffset),
     tag: TAGS ?? '',
@@ -73,7 +74,7 @@ function toReceived(message: Message): RemotingReceived {
   };
 }
 
-/** The user properties among what the broker returns (it adds its own: UNIQ_KEY, MIN_OFFSET, …). */
+/** The user properties among what the broker returns (it adds its own: MIN_OFFSET, CLUSTER, …). */
 export function only(properties: Record<string, string>, names: string[]): Record<string, string> {
   return Object.fromEntries(
     names.filter((name) => name in properties).map((name) => [name, properties[name]!]),

@@ -4,6 +4,7 @@
  */
 import { format } from 'node:util';
 import { Message, type MessageQueue, Producer } from 'ali-ons';
+import { MessageIdFactory } from 'rocketmq-client-nodejs';
 import type { StatusMessage } from '#libs/notifications';
 import { batchDestination, type BatchEntryResult } from '../rocketmq-batch-send.js';
 import { SendFailedError } from '../send-failure.js';
@@ -19,8 +20,15 @@ const holdsSeparator = (text: string) => PROPERTY_SEPARATORS.some((separator) =>
 /** MessageConst.PROPERTY_SHARDING_KEY: the message group that RocketMQ 5 FIFO consumers order by. */
 const SHARDING_KEY = '__SHARDINGKEY';
 /**
- * The route a missing topic is auto-created from when a broker allows it (4.x brokers do by default, from
- * TBW102). A name no broker has: a missing topic stays missing, and the send fails permanently as on gRPC.
+ * MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX: the message ID that consumers read (Java's getMsgId, the
+ * proxy's messageId). ali-ons sets none and a 5.x broker then makes its own, which the send does not answer; so
+ * we set it, made as the gRPC client makes its IDs, and answer it.
+ */
+const UNIQ_KEY = 'UNIQ_KEY';
+/**
+ * Each send names a "default topic" (`createTopicKey`) from which a broker that lacks the topic creates it when
+ * allowed (4.x brokers are, from TBW102, by default). A name no broker has: a missing topic stays missing, and the
+ * send fails permanently, as on gRPC.
  */
 const NO_AUTO_CREATE = 'mqtt-status-relay-no-auto-create';
 
@@ -152,9 +160,10 @@ export class RemotingSender {
   private async sendOne(message: StatusMessage, queue: MessageQueue | null): Promise<BatchEntryResult> {
     try {
       if (!queue) throw new Error(`no writable queue for topic ${message.topic}`);
-      const sent = await this.producer.sendKernelImpl(this.toRemoting(message), queue);
+      const remoting = this.toRemoting(message);
+      await this.producer.sendKernelImpl(remoting, queue);
       // FLUSH_*_TIMEOUT / SLAVE_NOT_AVAILABLE: the master stored it, under this ID; sending again would duplicate it.
-      return { messageId: sent.msgId };
+      return { messageId: remoting.properties[UNIQ_KEY]! };
     } catch (error) {
       return classifyRemotingFailure(error);
     }
@@ -175,6 +184,7 @@ export class RemotingSender {
       remoting.properties[name] = value;
     }
     remoting.keys = message.keys;
+    remoting.properties[UNIQ_KEY] = MessageIdFactory.create().toString();
     if (message.messageGroup !== undefined) remoting.properties[SHARDING_KEY] = message.messageGroup;
     return remoting;
   }
