@@ -5,7 +5,8 @@
 //
 //   node scripts/rocketmq4.mjs run [--acl]            name server 127.0.0.1:19876, broker 127.0.0.1:20911
 //                                                     (--acl: plain ACL, access key relay-test / secret relay-test-secret)
-//   node scripts/rocketmq4.mjs topic <name>           create a topic (4 queues) on it
+//   node scripts/rocketmq4.mjs topic <name> [--orderly]  create a topic (4 queues) on it; --orderly: an
+//                                                     ordered topic (the name server's order config)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -139,7 +140,7 @@ async function run({ acl }) {
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stop());
 }
 
-async function topic(name) {
+async function topic(name, { orderly }) {
   if (!name) throw new Error('usage: node scripts/rocketmq4.mjs topic <name>');
   await ensureJars();
   const { code, stdout, stderr } = await runJava(
@@ -158,6 +159,7 @@ async function topic(name) {
       '4',
       '-w',
       '4',
+      ...(orderly ? ['-o', 'true'] : []),
     ],
     { doneWhen: /create topic to .* success/ },
   );
@@ -169,8 +171,12 @@ async function topic(name) {
 
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'run') await run({ acl: rest.includes('--acl') });
-else if (command === 'topic') await topic(rest[0]);
+else if (command === 'topic')
+  await topic(
+    rest.find((arg) => !arg.startsWith('--')),
+    { orderly: rest.includes('--orderly') },
+  );
 else {
-  console.error('usage: node scripts/rocketmq4.mjs run [--acl] | topic <name>');
+  console.error('usage: node scripts/rocketmq4.mjs run [--acl] | topic <name> [--orderly]');
   process.exitCode = 2;
 }

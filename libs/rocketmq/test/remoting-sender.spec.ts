@@ -133,8 +133,17 @@ describe('sending over the remoting protocol', () => {
 });
 
 describe('the topic check over the name server', () => {
-  it('tells an existing topic, with its writable queues, from a missing one', async () => {
-    await expect(checkRemotingTopic(sender, FIFO)).resolves.toEqual({ exists: true, writableQueues: 8 });
+  it('tells a FIFO topic from a normal one, with their writable queues, and both from a missing one', async () => {
+    await expect(checkRemotingTopic(sender, FIFO)).resolves.toEqual({
+      exists: true,
+      fifo: true,
+      writableQueues: 8,
+    });
+    await expect(checkRemotingTopic(sender, NORMAL)).resolves.toEqual({
+      exists: true,
+      fifo: false,
+      writableQueues: 8,
+    });
     await expect(checkRemotingTopic(sender, `remoting-none-${run}`)).resolves.toEqual({ exists: false });
   });
 

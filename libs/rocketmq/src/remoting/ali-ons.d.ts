@@ -48,6 +48,8 @@ declare module 'ali-ons' {
   }
 
   export interface TopicRouteData {
+    /** 4.x: `brokerName:queues;…` when the topic was created orderly (`updateTopic -o true`). */
+    orderTopicConf?: string;
     brokerDatas: Array<{ brokerName: string; brokerAddrs: Record<string, string> }>;
     queueDatas: Array<{ brokerName: string; perm: number; writeQueueNums: number; readQueueNums: number }>;
   }
@@ -101,4 +103,14 @@ declare module 'ali-ons' {
     on(event: 'error', listener: (error: Error) => void): this;
     subscribe(topic: string, subExpression: string, handler: (message: Message) => Promise<void>): void;
   }
+}
+
+declare module 'ali-ons/lib/protocol/command/remoting_command.js' {
+  import type { RemotingCommandLike } from 'ali-ons';
+
+  /** The client's own request encoding (its invoke signs it with the producer's credentials). */
+  const RemotingCommand: {
+    createRequestCommand(code: number, customHeader: Record<string, string>): RemotingCommandLike;
+  };
+  export default RemotingCommand;
 }
