@@ -118,6 +118,20 @@ describe('sending over the remoting protocol', () => {
     });
   });
 
+  it('on a FIFO topic, holds back the rest of a client batch after a failed message, so nothing overtakes it', async () => {
+    const [first, ...rest] = clientMessages(FIFO, 'GID_remoting@@@held', { count: 3, fifo: true });
+    const results = await sender.sendBatch([{ ...first!, body: 'x'.repeat(4 * 1024 * 1024 + 1) }, ...rest]);
+
+    expect(results.map((result) => ('failure' in result ? result.failure : 'sent'))).toEqual([
+      'permanent',
+      'transient',
+      'transient',
+    ]);
+    expect(results[1]).toMatchObject({
+      error: 'not sent: an earlier message of group GID_remoting@@@held failed',
+    });
+  });
+
   it('answers an unreachable name server with a transient failure, thrown by send as SendFailedError', async () => {
     const [message] = clientMessages(NORMAL, 'GID_remoting@@@dev-y', { count: 1, fifo: false });
     const started = Date.now();
