@@ -4,7 +4,7 @@
  */
 const DOMAIN = '^libs/(rules|presence|notifications|backoff|retention)/';
 const IO_PACKAGES =
-  '(^|/)node_modules/(@nestjs|rxjs|express|pg|better-sqlite3|aedes|mqtt|mqtt-packet|rocketmq-client-nodejs|@nats-io)/' +
+  '(^|/)node_modules/(@nestjs|rxjs|express|pg|better-sqlite3|aedes|mqtt|mqtt-packet|rocketmq-client-nodejs|ali-ons|@nats-io)/' +
   '|^(node:)?(fs|net|http|https|dgram|child_process|worker_threads|crypto)$';
 
 module.exports = {

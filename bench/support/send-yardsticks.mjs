@@ -37,7 +37,7 @@ function statusMessage(topic, client, seq, fifo) {
  * `count` messages of `clients` clients, cut into calls of `perCall`: on FIFO topics a call holds one client's
  * consecutive events, on normal topics consecutive clients. Returns the calls in sending order.
  */
-function calls({ topic, fifo, clients, count, perCall }) {
+export function calls({ topic, fifo, clients, count, perCall }) {
   const result = [];
   const seqs = new Map();
   for (let sent = 0, client = 0; sent < count; client = (client + 1) % clients) {
@@ -55,7 +55,7 @@ function calls({ topic, fifo, clients, count, perCall }) {
 }
 
 /** Runs `send(call)` over the calls with `inFlight` at once; resolves with messages/s and failures. */
-async function drive(allCalls, inFlight, send) {
+export async function drive(allCalls, inFlight, send) {
   let next = 0;
   let messages = 0;
   let failures = 0;

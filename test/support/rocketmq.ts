@@ -19,7 +19,8 @@ export function rocketmqEndpoint(): string {
   return process.env.ROCKETMQ_ENDPOINT ?? '127.0.0.1:8081';
 }
 
-function namesrv(): string {
+/** host:port of the name server, for remoting clients and the admin tools. */
+export function namesrv(): string {
   return process.env.ROCKETMQ_NAMESRV ?? '127.0.0.1:9876';
 }
 

@@ -1,3 +1,4 @@
 export * from './rocketmq-producers.js';
 export * from './send-failure.js';
 export * from './rocketmq-batch-send.js';
+export * from './remoting/index.js';

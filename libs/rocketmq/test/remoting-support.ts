@@ -1,0 +1,82 @@
+// A remoting consumer (ali-ons' push consumer, the same protocol as the sender) that reads back what was sent.
+import { Consumer, type Message } from 'ali-ons';
+import { namesrv } from '../../../test/support/rocketmq.js';
+
+export interface RemotingReceived {
+  messageId: string;
+  queueId: number;
+  queueOffset: number;
+  tag: string;
+  keys: string[];
+  body: Buffer;
+  properties: Record<string, string>;
+}
+
+const quiet = {
+  info: () => undefined,
+  debug: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+let consumers = 0;
+
+/** Reads `topic` from its first message with a fresh consumer group until `expected` messages arrived. */
+export async function collectOverRemoting(
+  topic: string,
+  {
+    consumerGroup,
+    expected,
+    timeoutMs = 60_000,
+  }: { consumerGroup: string; expected: number; timeoutMs?: number },
+): Promise<RemotingReceived[]> {
+  const consumer = new Consumer({
+    nameSrv: [namesrv()],
+    httpclient: {},
+    consumerGroup,
+    instanceName: `remoting-it-${process.pid}-${++consumers}`,
+    consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+    logger: quiet,
+  });
+  consumer.on('error', () => undefined); // a rebalance before the route is known: it retries on its own
+  const received: RemotingReceived[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`${received.length} of ${expected} messages of ${topic} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      consumer.subscribe(topic, '*', async (message: Message) => {
+        received.push(toReceived(message));
+        if (received.length >= expected) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    return received;
+  } finally {
+    await consumer.close();
+  }
+}
+
+function toReceived(message: Message): RemotingReceived {
+  const { KEYS, TAGS, ...properties } = message.properties;
+  return {
+    // As Java's MessageClientExt.getMsgId: the unique key the producer set, else the broker's offset ID.
+    messageId: properties.UNIQ_KEY ?? message.msgId,
+    queueId: Number(message.queueId),
+    queueOffset: Number(message.queueOffset),
+    tag: TAGS ?? '',
+    keys: (KEYS ?? '').split(' '),
+    body: message.body,
+    properties,
+  };
+}
+
+/** The user properties among what the broker returns (it adds its own: MIN_OFFSET, CLUSTER, …). */
+export function only(properties: Record<string, string>, names: string[]): Record<string, string> {
+  return Object.fromEntries(
+    names.filter((name) => name in properties).map((name) => [name, properties[name]!]),
+  );
+}
