@@ -121,10 +121,16 @@ export class PostgresTransfer {
     await inTransaction(
       this.pool,
       async (client) => {
-        await client.query(
-          `SELECT setval(pg_get_serial_sequence($1, 'position'), greatest($2::bigint, 1), $2::bigint > 0)`,
-          [events, head],
+        const { rows } = await client.query<{ sequence: string | null }>(
+          `SELECT pg_get_serial_sequence($1, 'position') AS sequence`,
+          [events],
         );
+        // Without an identity or owned sequence, setval(NULL) would do nothing and appends would start at 1.
+        if (rows[0].sequence === null) throw new Error(`${events}.position has no sequence to restart`);
+        await client.query('SELECT setval($1::regclass, greatest($2::bigint, 1), $2::bigint > 0)', [
+          rows[0].sequence,
+          head,
+        ]);
         if (horizon > 0) {
           await client.query(`INSERT INTO ${retention} (id, horizon) VALUES (1, $1)`, [horizon]);
         }
