@@ -74,7 +74,10 @@ describe('npm run migrate-store', () => {
     const head = await source.headPosition();
     // 3 control-plane events and 4 clients' 12 presence events, of which retention removed the first 5.
     expect(await source.countRows()).toEqual({ events: 10, streams: 5, checkpoints: 1, documents: 1 });
-    expect(run.stdout).toContain(`into postgres://127.0.0.1:5432/test (schema ${RUN}_copy), 4 rows a batch`);
+    expect(run.stdout).toContain(
+      '(10 events, 5 streams, 1 checkpoints, 1 documents) into ' +
+        `postgres://127.0.0.1:5432/test (schema ${RUN}_copy), 4 rows a batch`,
+    );
     expect(run.stdout).toContain(
       'migrate-store: events: 10 of 10 copied\nmigrate-store: streams: 5 of 5 copied',
     );
@@ -110,6 +113,7 @@ describe('npm run migrate-store', () => {
     const to = pgTarget('copy');
     const run = migrateStore('--to', to);
     expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
     expect(run.stderr).toContain(
       `the target postgres://127.0.0.1:5432/test (schema ${RUN}_copy) is not empty: it holds 11 events, 5 streams`,
     );
@@ -122,6 +126,7 @@ describe('npm run migrate-store', () => {
     try {
       const run = migrateStore('--to', pgTarget('leased'));
       expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
       expect(run.stderr).toMatch(
         /is in use: live lease dispatch\/partition-0 held by dispatch-host-7 until /,
       );

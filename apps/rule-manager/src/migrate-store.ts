@@ -32,10 +32,16 @@ async function migrate(): Promise<void> {
       throw new Error(`the source ${source.description} is empty: check --from (or EVENT_STORE_URL)`);
     }
     target = await openEventStore(options.to);
-    say(`copying ${source.description} into ${target.description}, ${options.batchSize} rows a batch`);
+    const into = target.description;
     const started = Date.now();
     const summary = await copyStore(source, target, {
       batchSize: options.batchSize,
+      onStart: (counts) =>
+        say(
+          `copying ${source.description} (${counts.events} events, ${counts.streams} streams, ` +
+            `${counts.checkpoints} checkpoints, ${counts.documents} documents) into ${into}, ` +
+            `${options.batchSize} rows a batch`,
+        ),
       onProgress: progressPrinter(),
     });
     say(summarise(summary, Date.now() - started));

@@ -26,6 +26,8 @@ export interface CopyProgress {
 export interface CopyStoreOptions {
   /** Rows per read and per target transaction (default 5,000): memory stays flat whatever the store's size. */
   batchSize?: number;
+  /** Once both stores passed the checks, before anything is written: what the source holds. */
+  onStart?: (source: StoreCounts) => void;
   onProgress?: (progress: CopyProgress) => void;
   /** Epoch ms, to tell live leases from expired ones. */
   now?: number;
@@ -67,10 +69,11 @@ export async function copyStore(
   target: EventStore,
   options: CopyStoreOptions = {},
 ): Promise<CopySummary> {
-  const { batchSize = 5000, onProgress = () => undefined, now = Date.now() } = options;
+  const { batchSize = 5000, onStart, onProgress = () => undefined, now = Date.now() } = options;
   await refuseUnlessStopped(source, now);
   await refuseUnlessEmpty(target, now);
   const expected = await source.countRows();
+  onStart?.(expected);
   await target.acquireLeases(COPY_OWNER, [INCOMPLETE_COPY_LEASE], FOREVER_MS, now);
   try {
     return await copyInto(source, target, expected, batchSize, onProgress);
