@@ -178,8 +178,59 @@ export interface Retention {
   retentionHorizon(): Promise<number>;
 }
 
+/** A stream's version as `streams` holds it: it outlives the stream's events removed by retention. */
+export interface StreamVersion {
+  stream: string;
+  version: number;
+}
+
+export interface StoredCheckpoint {
+  name: string;
+  position: number;
+}
+
+export interface CollectionDocument extends StoredDocument {
+  collection: string;
+}
+
+/** Rows per table (leases aside), for a copy's checks. */
+export interface StoreCounts {
+  events: number;
+  streams: number;
+  checkpoints: number;
+  documents: number;
+}
+
+/**
+ * The raw tables besides the events (those are read with `readAll`), in the adapter's key order, in batches
+ * after the last key of the previous batch, for copying a store to another (`npm run migrate-store`).
+ */
+export interface StoreExport {
+  countRows(): Promise<StoreCounts>;
+  exportStreams(afterStream: string, limit: number): Promise<StreamVersion[]>;
+  exportCheckpoints(afterName: string, limit: number): Promise<StoredCheckpoint[]>;
+  exportDocuments(after: { collection: string; id: string }, limit: number): Promise<CollectionDocument[]>;
+}
+
+export interface StoreImportRows {
+  /** Kept as they are: position, stream, version, event ID (gaps in positions stay gaps). */
+  events?: RecordedEvent[];
+  streams?: StreamVersion[];
+  checkpoints?: StoredCheckpoint[];
+  documents?: CollectionDocument[];
+}
+
+/** Loading a copy into an empty store: rows as they are, then a seal. Only while no app uses the store. */
+export interface StoreImport {
+  /** Inserts the rows in one transaction. */
+  importRows(rows: StoreImportRows): Promise<void>;
+  /** Ends the copy: appends continue above `head`, and the retention horizon becomes `horizon`. */
+  sealImport(head: number, horizon: number): Promise<void>;
+}
+
 /** The whole store, as an adapter implements it; a consumer that needs one concern takes that interface. */
-export interface EventStore extends EventLog, Checkpoints, Leases, Documents, Retention {
+export interface EventStore
+  extends EventLog, Checkpoints, Leases, Documents, Retention, StoreExport, StoreImport {
   /** Which adapter this is, for logs: `sqlite:/path/events.db` or `postgres://host:port/db` (no password). */
   readonly description: string;
 

@@ -10,3 +10,14 @@ export { eventIdFor, newEventId } from './event-id.js';
 export { Wakeup } from './wakeup.js';
 export { GroupCommit, type Committable, type GroupCommitOptions } from './group-commit.js';
 export { catchUpProjection, followProjection, type Projection } from './projection.js';
+export {
+  copyStore,
+  verifyCopy,
+  INCOMPLETE_COPY_LEASE,
+  StoreCopyFailedError,
+  StoreCopyMismatchError,
+  StoreCopyRefusedError,
+  type CopyProgress,
+  type CopyStoreOptions,
+  type CopySummary,
+} from './copy-store.js';

@@ -12,6 +12,11 @@ import type {
   StoredDocument,
   DocumentQuery,
   StreamAppend,
+  CollectionDocument,
+  StoreCounts,
+  StoreImportRows,
+  StoredCheckpoint,
+  StreamVersion,
 } from '../event-store.port.js';
 import { appendBatch } from './postgres.append.js';
 import { describePostgres } from './postgres.description.js';
@@ -21,6 +26,7 @@ import { prefixPattern, readQueries, toRecordedEvent, type EventRow } from './po
 import { PostgresDocuments } from './postgres.documents.js';
 import { PostgresLeases } from './postgres.leases.js';
 import { PostgresRetention } from './postgres.retention.js';
+import { PostgresTransfer } from './postgres.transfer.js';
 import { ensureSchema } from './postgres.schema.js';
 
 export interface PostgresEventStoreOptions {
@@ -48,6 +54,7 @@ export class PostgresEventStore implements EventStore {
   private readonly documents: PostgresDocuments;
   private readonly leases: PostgresLeases;
   private readonly retention: PostgresRetention;
+  private readonly transfer: PostgresTransfer;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -59,6 +66,7 @@ export class PostgresEventStore implements EventStore {
     this.documents = new PostgresDocuments(pool, names);
     this.leases = new PostgresLeases(pool, names);
     this.retention = new PostgresRetention(pool, names, options.expiringStreamPrefixes ?? []);
+    this.transfer = new PostgresTransfer(pool, names);
     this.notifications = new NotificationListener({
       connectionString: options.connectionString,
       channel: names.channel,
@@ -190,6 +198,33 @@ export class PostgresEventStore implements EventStore {
 
   async retentionHorizon(): Promise<number> {
     return this.retention.horizon();
+  }
+
+  async countRows(): Promise<StoreCounts> {
+    return this.transfer.countRows();
+  }
+
+  async exportStreams(afterStream: string, limit: number): Promise<StreamVersion[]> {
+    return this.transfer.exportStreams(afterStream, limit);
+  }
+
+  async exportCheckpoints(afterName: string, limit: number): Promise<StoredCheckpoint[]> {
+    return this.transfer.exportCheckpoints(afterName, limit);
+  }
+
+  async exportDocuments(
+    after: { collection: string; id: string },
+    limit: number,
+  ): Promise<CollectionDocument[]> {
+    return this.transfer.exportDocuments(after, limit);
+  }
+
+  async importRows(rows: StoreImportRows): Promise<void> {
+    await this.transfer.importRows(rows);
+  }
+
+  async sealImport(head: number, horizon: number): Promise<void> {
+    await this.transfer.sealImport(head, horizon);
   }
 
   async close(): Promise<void> {

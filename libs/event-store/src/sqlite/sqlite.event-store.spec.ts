@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { EventStore } from '../event-store.port.js';
 import { describeEventStoreContract } from '../event-store.contract.js';
 import { describeRetentionContract, EXPIRING_PREFIXES } from '../retention.contract.js';
+import { describeTransferContract } from '../transfer.contract.js';
 import { builtAppendThread } from '../testing/built-append-thread.js';
 import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite.event-store.js';
 
@@ -39,4 +40,10 @@ describeRetentionContract('SQLite', sqliteStores({ expiringStreamPrefixes: EXPIR
 describeRetentionContract(
   'SQLite, appending on a worker thread',
   sqliteStores({ expiringStreamPrefixes: EXPIRING_PREFIXES, appendThread: { script: builtAppendThread() } }),
+);
+
+describeTransferContract(
+  'SQLite to SQLite',
+  sqliteStores({ expiringStreamPrefixes: EXPIRING_PREFIXES }),
+  sqliteStores({ expiringStreamPrefixes: EXPIRING_PREFIXES }),
 );

@@ -13,11 +13,17 @@ import type {
   StoredDocument,
   DocumentQuery,
   StreamAppend,
+  CollectionDocument,
+  StoreCounts,
+  StoreImportRows,
+  StoredCheckpoint,
+  StreamVersion,
 } from '../event-store.port.js';
 import { SqliteAppendWorker } from './sqlite.append-worker.js';
 import { SqliteDocuments } from './sqlite.documents.js';
 import { SqliteLeases } from './sqlite.leases.js';
 import { SqliteRetention, type AutoVacuum } from './sqlite.retention.js';
+import { SqliteTransfer } from './sqlite.transfer.js';
 import * as sql from './sqlite.operations.js';
 import { MEMORY, openSqliteDatabase } from './sqlite.schema.js';
 import { prepareStatements, type SqliteStatements } from './sqlite.statements.js';
@@ -50,6 +56,7 @@ export class SqliteEventStore implements EventStore {
   private readonly documents: SqliteDocuments;
   private readonly leases: SqliteLeases;
   private readonly retention: SqliteRetention;
+  private readonly transfer: SqliteTransfer;
   private readonly appendWorker: SqliteAppendWorker | undefined;
 
   private constructor(
@@ -66,6 +73,7 @@ export class SqliteEventStore implements EventStore {
     this.documents = new SqliteDocuments(db);
     this.leases = new SqliteLeases(db);
     this.retention = new SqliteRetention(db, options.expiringStreamPrefixes ?? []);
+    this.transfer = new SqliteTransfer(db);
     this.listeners = new AppendListeners({
       readHead: async () => sql.headPosition(this.statements),
       pollIntervalMs: options.pollIntervalMs ?? 10,
@@ -174,6 +182,33 @@ export class SqliteEventStore implements EventStore {
 
   async retentionHorizon(): Promise<number> {
     return this.retention.horizon();
+  }
+
+  async countRows(): Promise<StoreCounts> {
+    return this.transfer.countRows();
+  }
+
+  async exportStreams(afterStream: string, limit: number): Promise<StreamVersion[]> {
+    return this.transfer.exportStreams(afterStream, limit);
+  }
+
+  async exportCheckpoints(afterName: string, limit: number): Promise<StoredCheckpoint[]> {
+    return this.transfer.exportCheckpoints(afterName, limit);
+  }
+
+  async exportDocuments(
+    after: { collection: string; id: string },
+    limit: number,
+  ): Promise<CollectionDocument[]> {
+    return this.transfer.exportDocuments(after, limit);
+  }
+
+  async importRows(rows: StoreImportRows): Promise<void> {
+    this.transfer.importRows(rows);
+  }
+
+  async sealImport(head: number, horizon: number): Promise<void> {
+    this.transfer.sealImport(head, horizon);
   }
 
   /**
