@@ -10,3 +10,12 @@ export { eventIdFor, newEventId } from './event-id.js';
 export { Wakeup } from './wakeup.js';
 export { GroupCommit, type Committable, type GroupCommitOptions } from './group-commit.js';
 export { catchUpProjection, followProjection, type Projection } from './projection.js';
+export {
+  backupStore,
+  restoreStore,
+  storeExists,
+  storeLocation,
+  BackupRefusedError,
+  type StoreCopySummary,
+  type StoreRestore,
+} from './backup/store-backup.js';
