@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { compactTimestamp, type StoreCopySummary } from './backup-refused.js';
 import { inspectSqliteCopy } from './sqlite.backup.js';
@@ -16,6 +16,7 @@ export interface SqliteRestore extends StoreCopySummary {
  */
 export function restoreSqliteStore(file: string, target: string): SqliteRestore {
   const summary = inspectSqliteCopy(file);
+  mkdirSync(dirname(target), { recursive: true });
   const incoming = join(dirname(target), `.${basename(target)}.restoring-${process.pid}`);
   copyFileSync(file, incoming);
   try {
