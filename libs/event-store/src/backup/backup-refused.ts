@@ -13,8 +13,3 @@ export interface StoreCopySummary {
   /** How many events it holds (fewer than `head` once retention removed some). */
   events: number;
 }
-
-/** A timestamp fit for a file or schema name: 20261202T194012Z. */
-export function compactTimestamp(now = new Date()): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
-}

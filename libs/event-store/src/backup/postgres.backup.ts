@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { postgresNames } from '../postgres/postgres.names.js';
 import { BackupRefusedError, type StoreCopySummary } from './backup-refused.js';
 import { postgresTarget, runPostgresTool } from './postgres.tools.js';
-import { checkDestination } from './sqlite.backup.js';
+import { checkDestination } from './backup-files.js';
 
 /**
  * Dumps the store's schema with `pg_dump --format=custom`. The dump reads a snapshot this function exports

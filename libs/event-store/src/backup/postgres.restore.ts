@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { existsSync } from 'node:fs';
 import { postgresNames } from '../postgres/postgres.names.js';
-import { BackupRefusedError, compactTimestamp, type StoreCopySummary } from './backup-refused.js';
+import { compactTimestamp } from './backup-files.js';
+import { BackupRefusedError, type StoreCopySummary } from './backup-refused.js';
 import { storeSummary } from './postgres.backup.js';
 import { postgresTarget, runPostgresTool } from './postgres.tools.js';
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { checkDestination } from './backup-files.js';
 import { BackupRefusedError, type StoreCopySummary } from './backup-refused.js';
 
 /** The largest page count sqlite3_backup_step takes: every page in one step. */
@@ -35,7 +36,7 @@ export async function backupSqliteStore(
     leaveWalMode(partial);
     const summary = inspectSqliteCopy(partial);
     // Checked again at the end: another backup may have taken the name meanwhile.
-    if (!force && existsSync(destination)) throw destinationExists(destination);
+    checkDestination(destination, force);
     renameSync(partial, destination);
     return summary;
   } catch (error) {
@@ -56,17 +57,6 @@ function leaveWalMode(file: string): void {
     db.close();
   }
 }
-
-/** Refuses a destination that exists (unless `force`) or whose folder does not. */
-export function checkDestination(destination: string, force: boolean): void {
-  if (!force && existsSync(destination)) throw destinationExists(destination);
-  const folder = dirname(destination);
-  if (!existsSync(folder) || !statSync(folder).isDirectory())
-    throw new BackupRefusedError(`the folder ${folder} of the backup file does not exist: create it first`);
-}
-
-const destinationExists = (destination: string) =>
-  new BackupRefusedError(`${destination} exists already: give another file, or --force to replace it`);
 
 /**
  * Opens `file` read-only as an event store: it must hold the store's tables and pass `PRAGMA integrity_check`.

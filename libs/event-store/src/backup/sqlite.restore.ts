@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { compactTimestamp, type StoreCopySummary } from './backup-refused.js';
+import { compactTimestamp } from './backup-files.js';
+import type { StoreCopySummary } from './backup-refused.js';
 import { inspectSqliteCopy } from './sqlite.backup.js';
 
 export interface SqliteRestore extends StoreCopySummary {
