@@ -21,3 +21,12 @@ export {
   type CopyStoreOptions,
   type CopySummary,
 } from './copy-store.js';
+export {
+  backupStore,
+  restoreStore,
+  storeExists,
+  storeLocation,
+  BackupRefusedError,
+  type StoreCopySummary,
+  type StoreRestore,
+} from './backup/store-backup.js';
