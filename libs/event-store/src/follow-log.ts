@@ -111,7 +111,7 @@ class LogFollower {
     // Nobody may be awaiting caughtUp(); a rejection on stop must not become an unhandled rejection.
     this.caughtUp.catch(() => undefined);
     this.backoff = new Backoff(options.backoff ?? { initialMs: 200, maxMs: 30_000 });
-    this.unsubscribe = log.onAppended(() => this.wakeup.signal());
+    this.unsubscribe = log.onAppended(() => this.wakeup.signal(), options.filter);
     this.loop = this.run();
   }
 
