@@ -114,9 +114,11 @@ export interface EventLog {
 
   /**
    * Calls `listener` soon after events are appended, by any process sharing the store
-   * (PostgreSQL LISTEN/NOTIFY; SQLite polls the head position). Returns an unsubscribe function.
+   * (PostgreSQL LISTEN/NOTIFY; SQLite polls the head position). Returns an unsubscribe function. With `filter`,
+   * the store may leave it asleep for appends of this process that match none of the filter (dispatch's own
+   * outcomes); an append of another process, or one that matches, always calls it.
    */
-  onAppended(listener: () => void): () => void;
+  onAppended(listener: () => void, filter?: ReadAllFilter): () => void;
 }
 
 /** How far each named reader of the log has got. */

@@ -113,6 +113,24 @@ export function describeFollowLogContract(context: ContractContext, currentStore
       expect(positionsOf(handled)).toEqual([appended.position]);
     });
 
+    it('wakes for what its filter matches, appended here or by another instance, among appends it leaves out', async () => {
+      const store = currentStore();
+      const other = await context.open();
+      const { subscription, handled } = context.subscribe(store, {
+        pollIntervalMs: 600_000,
+        filter: { streamPrefixes: ['client-'] },
+      });
+      await subscription.caughtUp();
+      const byOther = await other.append('client-a', [newEvent('ClientConnected')], 'any');
+      // At once, before this instance may have seen the other's: an outcome its filter leaves out.
+      await store.append('delivery-rule-1', [newEvent('NotificationForwarded')], 'any');
+      await waitFor('the event appended by the other instance', () => handled.length === 1, 5_000);
+      const here = await store.append('client-b', [newEvent('ClientConnected')], 'any');
+      await store.append('delivery-rule-1', [newEvent('NotificationForwarded')], 'any');
+      await waitFor('the event appended here', () => handled.length === 2, 5_000);
+      expect(positionsOf(handled)).toEqual([byOther.position, here.position]);
+    });
+
     it('calls onAppended listeners for appends by another instance until they unsubscribe', async () => {
       const store = currentStore();
       const other = await context.open();

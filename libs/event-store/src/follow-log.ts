@@ -111,7 +111,7 @@ class LogFollower {
     // Nobody may be awaiting caughtUp(); a rejection on stop must not become an unhandled rejection.
     this.caughtUp.catch(() => undefined);
     this.backoff = new Backoff(options.backoff ?? { initialMs: 200, maxMs: 30_000 });
-    this.unsubscribe = log.onAppended(() => this.wakeup.signal());
+    this.unsubscribe = log.onAppended(() => this.wakeup.signal(), options.filter);
     this.loop = this.run();
   }
 
@@ -133,6 +133,9 @@ class LogFollower {
       if (this.stopped) return;
       if (outcome === 'idle') await this.wakeup.wait(this.options.pollIntervalMs ?? 1_000);
       else if (this.options.paceMs) await this.sleepUnlessStopped(this.options.paceMs);
+      // On a store that answers at once (SQLite) back-to-back batches would hold the event loop until caught up:
+      // dispatch read its whole window before handling the answer of its first send.
+      else await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

@@ -1,17 +1,19 @@
 /*
  * The worker thread that appends to a SQLite store for a process whose event loop must not wait on the disk:
- * presence-ingest's broker keeps accepting connections while a batch is written and fsynced. It has its own
- * connection to the file (WAL lets the main thread's connection read beside it). Messages in: `{ id, appends }`
- * or 'close'; out: `{ id, results }` or `{ id, failure }`.
+ * presence-ingest's broker keeps accepting connections while a batch is written and fsynced, dispatch keeps
+ * sending while its outcomes and checkpoints are. It has its own connection to the file (WAL lets the main
+ * thread's connection read beside it). Messages in: `{ id, appends }`, `{ id, checkpoints }` or 'close'; out:
+ * `{ id, results }` (none for checkpoints) or `{ id, failure }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DuplicateEventError, WrongExpectedVersionError } from '../errors.js';
 import type { AppendResult, ExpectedVersion, StreamAppend } from '../event-store.port.js';
-import { appendEvents } from './sqlite.operations.js';
+import { appendEvents, saveCheckpoints, type CheckpointSave } from './sqlite.operations.js';
 import { openSqliteDatabase } from './sqlite.schema.js';
 import { prepareStatements } from './sqlite.statements.js';
 
-export type AppendRequest = { id: number; appends: StreamAppend[] } | 'close';
+export type AppendRequest =
+  { id: number; appends: StreamAppend[] } | { id: number; checkpoints: CheckpointSave[] } | 'close';
 
 /** Why an append was refused, as plain data: errors lose their class crossing threads. */
 export type AppendFailure =
@@ -32,14 +34,17 @@ port.on('message', (request: AppendRequest) => {
     return;
   }
   try {
-    port.postMessage({
-      id: request.id,
-      results: appendEvents(statements, request.appends),
-    } satisfies AppendReply);
+    port.postMessage({ id: request.id, results: write(request) } satisfies AppendReply);
   } catch (error) {
     port.postMessage({ id: request.id, failure: failureOf(error) } satisfies AppendReply);
   }
 });
+
+function write(request: Exclude<AppendRequest, 'close'>): AppendResult[] {
+  if ('appends' in request) return appendEvents(statements, request.appends);
+  saveCheckpoints(statements, request.checkpoints);
+  return [];
+}
 
 function failureOf(error: unknown): AppendFailure {
   if (error instanceof DuplicateEventError) return { kind: 'duplicate', eventId: error.eventId };

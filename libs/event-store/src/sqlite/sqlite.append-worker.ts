@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { DuplicateEventError, WrongExpectedVersionError } from '../errors.js';
 import type { AppendResult, StreamAppend } from '../event-store.port.js';
 import type { AppendFailure, AppendReply, AppendRequest } from './sqlite.append-thread.js';
+import type { CheckpointSave } from './sqlite.operations.js';
 
 /** The compiled thread module beside this one (`dist/`); tests running the TypeScript sources pass the built one. */
 const THREAD_SCRIPT = new URL('./sqlite.append-thread.js', import.meta.url);
@@ -12,9 +13,9 @@ interface Pending {
 }
 
 /**
- * Runs a SQLite store's appends on the append thread (sqlite.append-thread.ts). If the thread dies, the appends in
- * flight fail (a group commit retries them; nothing was committed that was not answered) and the next append
- * starts a new thread.
+ * Runs a SQLite store's appends and checkpoint saves on the append thread (sqlite.append-thread.ts), in the order
+ * asked. If the thread dies, the writes in flight fail (a group commit retries them; nothing was committed that
+ * was not answered) and the next write starts a new thread.
  */
 export class SqliteAppendWorker {
   private readonly inFlight = new Map<number, Pending>();
@@ -29,11 +30,11 @@ export class SqliteAppendWorker {
   }
 
   append(appends: StreamAppend[]): Promise<AppendResult[]> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.inFlight.set(id, { resolve, reject });
-      this.thread().postMessage({ id, appends } satisfies AppendRequest);
-    });
+    return this.write({ appends });
+  }
+
+  async saveCheckpoints(checkpoints: CheckpointSave[]): Promise<void> {
+    await this.write({ checkpoints });
   }
 
   async close(): Promise<void> {
@@ -43,6 +44,16 @@ export class SqliteAppendWorker {
     const exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.postMessage('close' satisfies AppendRequest);
     await exited;
+  }
+
+  private write(
+    request: { appends: StreamAppend[] } | { checkpoints: CheckpointSave[] },
+  ): Promise<AppendResult[]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.inFlight.set(id, { resolve, reject });
+      this.thread().postMessage({ id, ...request } satisfies AppendRequest);
+    });
   }
 
   private thread(): Worker {

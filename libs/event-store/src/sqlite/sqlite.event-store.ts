@@ -8,6 +8,7 @@ import type {
   Lease,
   NewEvent,
   ProjectionChanges,
+  ReadAllFilter,
   ReadAllOptions,
   RecordedEvent,
   StoredDocument,
@@ -35,9 +36,10 @@ export interface SqliteEventStoreOptions {
   /** How often `onAppended` looks for events appended by other processes (default 10 ms: a wake-up within 10 ms keeps dispatch's p99 latency low). */
   pollIntervalMs?: number;
   /**
-   * Appends (their writes and fsync) run on a worker thread with its own connection, so this process's event loop
-   * never waits on the disk; everything else stays on the main connection. For a process that mostly appends and
-   * must stay responsive meanwhile (presence-ingest); not for `:memory:`, which one connection alone can see.
+   * Appends and checkpoint saves (their writes and fsync) run on a worker thread with its own connection, so this
+   * process's event loop never waits on the disk; everything else stays on the main connection. For a process
+   * that mostly appends and must stay responsive meanwhile (presence-ingest, dispatch); not for `:memory:`, which
+   * one connection alone can see.
    * `script`: the compiled thread module, when running from the TypeScript sources (tests).
    */
   appendThread?: { script?: URL };
@@ -96,10 +98,12 @@ export class SqliteEventStore implements EventStore {
     const results = this.appendWorker
       ? await this.appendWorker.append(appends)
       : sql.appendEvents(this.statements, appends);
-    if (appends.some((append) => append.events.length > 0)) {
-      // Wake this process's subscribers now rather than at the next poll; passing the head keeps the poll
-      // from waking them a second time for the same events.
-      this.listeners.wake(results.reduce((head, result) => Math.max(head, result.position), 0));
+    const events = appends.flatMap(({ stream, events }) => events.map(({ type }) => ({ stream, type })));
+    if (events.length > 0) {
+      // Wake this process's subscribers now rather than at the next poll (which then does not wake them again
+      // for the same events). One writer at a time: the positions of one transaction follow each other.
+      const last = results.reduce((head, result) => Math.max(head, result.position), 0);
+      this.listeners.appended(last - events.length + 1, last, events);
     }
     return results;
   }
@@ -121,11 +125,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   async saveCheckpoint(name: string, position: number): Promise<void> {
-    sql.saveCheckpoint(this.statements, name, position);
+    await this.saveCheckpoints([{ name, position }]);
   }
 
   async saveCheckpoints(checkpoints: { name: string; position: number }[]): Promise<void> {
-    this.leases.saveCheckpoints(checkpoints);
+    // On the append thread too, when there is one: a checkpoint's fsync does not stall the event loop, and the
+    // process's two connections do not wait on each other's write lock (the busy handler sleeps the waiter).
+    if (this.appendWorker) await this.appendWorker.saveCheckpoints(checkpoints);
+    else sql.saveCheckpoints(this.statements, checkpoints);
   }
 
   async acquireLeases(owner: string, names: string[], ttlMs: number, now: number): Promise<string[]> {
@@ -140,8 +147,8 @@ export class SqliteEventStore implements EventStore {
     return this.leases.read(prefix);
   }
 
-  onAppended(listener: () => void): () => void {
-    return this.listeners.add(listener);
+  onAppended(listener: () => void, filter?: ReadAllFilter): () => void {
+    return this.listeners.add(listener, filter);
   }
 
   async commitProjection(

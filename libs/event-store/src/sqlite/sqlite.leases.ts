@@ -1,12 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { Lease } from '../event-store.port.js';
 
-/** Leases and batched checkpoints in the SQLite file; each call is one IMMEDIATE transaction. */
+/** Leases in the SQLite file; each call is one IMMEDIATE transaction. */
 export class SqliteLeases {
   private readonly take;
   private readonly release;
   private readonly list;
-  private readonly checkpoint;
 
   constructor(private readonly db: Database.Database) {
     // The WHERE of the upsert is the compare-and-set: a row held by another owner, not yet expired, stays.
@@ -18,10 +17,6 @@ export class SqliteLeases {
     this.release = db.prepare<[string, string]>('DELETE FROM leases WHERE name = ? AND owner = ?');
     this.list = db.prepare<[{ prefix: string }], { name: string; owner: string; expires_at: number }>(
       'SELECT name, owner, expires_at FROM leases WHERE substr(name, 1, length(@prefix)) = @prefix ORDER BY name',
-    );
-    this.checkpoint = db.prepare<[string, number]>(
-      `INSERT INTO checkpoints (name, position) VALUES (?, ?)
-       ON CONFLICT (name) DO UPDATE SET position = excluded.position`,
     );
   }
 
@@ -39,11 +34,5 @@ export class SqliteLeases {
     return this.list
       .all({ prefix })
       .map((row) => ({ name: row.name, owner: row.owner, expiresAt: row.expires_at }));
-  }
-
-  saveCheckpoints(checkpoints: { name: string; position: number }[]): void {
-    this.db
-      .transaction(() => checkpoints.forEach(({ name, position }) => this.checkpoint.run(name, position)))
-      .immediate();
   }
 }

@@ -60,8 +60,13 @@ export function loadCheckpoint(s: SqliteStatements, name: string): number {
   return s.loadCheckpoint.get(name)?.position ?? 0;
 }
 
-export function saveCheckpoint(s: SqliteStatements, name: string, position: number): void {
-  s.saveCheckpoint.run(name, position);
+export type CheckpointSave = { name: string; position: number };
+
+/** One IMMEDIATE transaction, so one fsync for all of them. */
+export function saveCheckpoints(s: SqliteStatements, checkpoints: CheckpointSave[]): void {
+  s.db
+    .transaction(() => checkpoints.forEach(({ name, position }) => s.saveCheckpoint.run(name, position)))
+    .immediate();
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
