@@ -103,7 +103,7 @@ describe.each(Object.keys(STORE_LOCATIONS))('retention on %s', (kind) => {
       expect(await answers()).toEqual(before);
       expect(await metrics.text()).toContain('msr_retention_removed_events_total 6');
       // The oldest kept event is a minute older than NOW; the test has run for a while since (a busy machine).
-      const age = Number(/msr_retention_oldest_event_age_seconds (\S+)/.exec(await metrics.text())?.[1]);
+      const age = Number(/^msr_retention_oldest_event_age_seconds (\S+)$/m.exec(await metrics.text())?.[1]);
       expect(age).toBeGreaterThanOrEqual(59);
       expect(age).toBeLessThanOrEqual(60 + (Date.now() - NOW) / 1000);
       const served = await (await fetch(`${api.base}/metrics`)).text();
