@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isLive, liveLeases } from './live-leases.js';
 import type {
   CollectionDocument,
   EventStore,
@@ -172,7 +173,7 @@ export async function verifyCopy(target: EventStore, expected: CopySummary, batc
 }
 
 async function refuseUnlessStopped(source: EventStore, now: number): Promise<void> {
-  const live = (await source.readLeases('')).filter((lease) => lease.expiresAt > now);
+  const live = await liveLeases(source, now);
   if (live.length === 0) return;
   const leases = live.map(
     (lease) => `${lease.name} held by ${lease.owner} until ${new Date(lease.expiresAt).toISOString()}`,
@@ -200,7 +201,7 @@ async function refuseUnlessEmpty(target: EventStore, now: number): Promise<void>
         'Give a new SQLite file or an empty PostgreSQL schema (?schema=name)',
     );
   }
-  const live = leases.filter((lease) => lease.expiresAt > now);
+  const live = leases.filter((lease) => isLive(lease, now));
   if (live.length > 0) {
     throw new StoreCopyRefusedError(
       `the target ${target.description} is in use: live lease ${live[0].name} held by ${live[0].owner}. ` +

@@ -30,3 +30,4 @@ export {
   type StoreCopySummary,
   type StoreRestore,
 } from './backup/store-backup.js';
+export { isLive, liveLeases } from './live-leases.js';

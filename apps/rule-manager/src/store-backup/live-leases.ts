@@ -1,4 +1,4 @@
-import { BackupRefusedError, storeExists, type Lease } from '#libs/event-store';
+import { BackupRefusedError, liveLeases, storeExists, type Lease } from '#libs/event-store';
 import { loadConfig, openAppEventStore } from '#libs/platform';
 
 /**
@@ -12,7 +12,7 @@ export async function refuseWhileAppsRun(now = Date.now()): Promise<void> {
   const store = await openAppEventStore(config);
   let live: Lease[];
   try {
-    live = (await store.readLeases('')).filter((lease) => lease.expiresAt > now);
+    live = await liveLeases(store, now);
   } finally {
     await store.close();
   }
