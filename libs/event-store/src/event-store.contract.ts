@@ -5,6 +5,7 @@ import { describeFollowLogContract } from './follow-log.contract.js';
 import { describeReadAllContract } from './read-all.contract.js';
 import { describeDocumentsContract } from './documents.contract.js';
 import { describeLeasesContract } from './leases.contract.js';
+import { describeLogFeedContract } from './log-feed.contract.js';
 import {
   ContractContext,
   newEvent,
@@ -208,6 +209,7 @@ export function describeEventStoreContract(name: string, factory: EventStoreFixt
 
     describeReadAllContract(() => store);
     describeFollowLogContract(context, () => store);
+    describeLogFeedContract(() => store);
     describeDocumentsContract(
       () => store,
       () => context.open(),

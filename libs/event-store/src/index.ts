@@ -8,6 +8,13 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { appendLockKey } from './postgres/postgres.names.js';
 export { eventIdFor, newEventId } from './event-id.js';
 export { Wakeup } from './wakeup.js';
+export {
+  LogFeed,
+  TooManyWatchersError,
+  type LogFeedOptions,
+  type LogWatch,
+  type WatchOptions,
+} from './log-feed.js';
 export { GroupCommit, type Committable, type GroupCommitOptions } from './group-commit.js';
 export { catchUpProjection, followProjection, type Projection } from './projection.js';
 export {
