@@ -1,7 +1,15 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ClientProxyFactory, type ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
-import { APP_CONFIG, BUS_PATTERNS, busClientOptions, type AppConfig, type BusApp } from '#libs/platform';
+import {
+  APP_CONFIG,
+  BUS_PATTERNS,
+  busCaller,
+  busClientOptions,
+  busSecret,
+  type AppConfig,
+  type BusApp,
+} from '#libs/platform';
 
 const PEERS: BusApp[] = ['presence-ingest', 'rocketmq-dispatch'];
 
@@ -11,8 +19,9 @@ export class Peers implements OnModuleDestroy {
   private readonly clients: Map<BusApp, ClientProxy>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const caller = busCaller(busSecret(config), 'rule-manager');
     this.clients = new Map(
-      PEERS.map((app) => [app, ClientProxyFactory.create(busClientOptions(config.busUrl, app))]),
+      PEERS.map((app) => [app, ClientProxyFactory.create(busClientOptions(config.busUrl, app, caller))]),
     );
   }
 
