@@ -8,7 +8,7 @@ import { firstValueFrom, timeout } from 'rxjs';
 import { openEventStore } from '#libs/event-store';
 import { BUS_PATTERNS, busCaller, busClientOptions, type BusApp } from '#libs/platform';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
-import { apiOf, mqttConnector } from '../support/system-clients.js';
+import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
 
 /**
  * The TCP bus between the three apps as processes: each request proves BUS_SECRET, here generated in their
@@ -39,11 +39,16 @@ const registerGroup = (groupId: string) => ({
   command: { type: 'RegisterGroup', data: { input: { groupId } } },
   actor: 'e2e', // the admin token's name: claimed, never recorded
 });
-const linesOf = (app: BusApp, text: string) =>
-  apps[app]
-    .output()
-    .split('\n')
-    .filter((line) => line.includes(text));
+/** The app's log lines holding `text`, once there is one (its output arrives through a pipe). */
+const linesOf = async (app: BusApp, text: string) =>
+  eventually(
+    async () =>
+      apps[app]
+        .output()
+        .split('\n')
+        .filter((line) => line.includes(text)),
+    (lines) => lines.length > 0,
+  );
 
 beforeAll(async () => {
   env = await isolatedEnv();
@@ -83,7 +88,7 @@ describe('the request bus on TCP', () => {
       send(plainClient('rule-manager'), BUS_PATTERNS.controlPlaneCommand, registerGroup('GID_plain')),
     ).rejects.toEqual({ status: 'error', message: 'bus request refused: no BUS_SECRET proof' });
     expect(await api('GET', '/api/v1/groups')).toEqual(before);
-    const [line, ...more] = linesOf('rule-manager', 'bus request rule-manager.command refused');
+    const [line, ...more] = await linesOf('rule-manager', 'bus request rule-manager.command refused');
     expect(line).toMatch(
       /WARN.*bus request rule-manager\.command refused: no BUS_SECRET proof; give every app and bus caller the same BUS_SECRET \(or the same DATA_DIR, where bus\.secret is generated\)$/,
     );
@@ -95,7 +100,7 @@ describe('the request bus on TCP', () => {
       send(plainClient('presence-ingest'), BUS_PATTERNS.closeConnection, { clientId: 'GID_bus@@@van-1' }),
     ).rejects.toMatchObject({ message: 'bus request refused: no BUS_SECRET proof' });
     expect(
-      linesOf('presence-ingest', 'presence-ingest.close-connection refused: no BUS_SECRET proof'),
+      await linesOf('presence-ingest', 'presence-ingest.close-connection refused: no BUS_SECRET proof'),
     ).toHaveLength(1);
     expect((await api('GET', '/api/v1/clients/GID_bus@@@van-1/status')).body).toMatchObject({ online: true });
   });
@@ -109,7 +114,9 @@ describe('the request bus on TCP', () => {
       ),
     ).rejects.toEqual({ status: 'error', message: 'bus request refused: a wrong BUS_SECRET proof' });
     expect((await api('GET', '/api/v1/groups/GID_wrong')).status).toBe(404);
-    expect(linesOf('rule-manager', 'refused: a wrong BUS_SECRET proof from "provisioning"')).toHaveLength(1);
+    expect(
+      await linesOf('rule-manager', 'refused: a wrong BUS_SECRET proof from "provisioning"'),
+    ).toHaveLength(1);
   });
 
   it('takes the right proof, and records the caller it proves as actor, not the one the message names', async () => {
