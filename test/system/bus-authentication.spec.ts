@@ -9,6 +9,7 @@ import { openEventStore } from '#libs/event-store';
 import { BUS_PATTERNS, busCaller, busClientOptions, type BusApp } from '#libs/platform';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
 import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
+import { startRuleManager } from '../../apps/rule-manager/test/support/rule-manager-harness.js';
 
 /**
  * The TCP bus between the three apps as processes: each request proves BUS_SECRET, here generated in their
@@ -117,6 +118,19 @@ describe('the request bus on TCP', () => {
     expect(
       await linesOf('rule-manager', 'refused: a wrong BUS_SECRET proof from "provisioning"'),
     ).toHaveLength(1);
+  });
+
+  it('shows in /health a peer that refuses a rule-manager holding another secret', async () => {
+    // Its own DATA_DIR, so its own generated secret; no bus listener of its own, its peers are this deployment's.
+    const stranger = await startRuleManager({ BUS_URL: env['BUS_URL']! });
+    try {
+      expect((await stranger.call('GET', '/health')).body['peers']).toEqual({
+        'presence-ingest': { status: 'refused', message: 'bus request refused: a wrong BUS_SECRET proof' },
+        'rocketmq-dispatch': { status: 'refused', message: 'bus request refused: a wrong BUS_SECRET proof' },
+      });
+    } finally {
+      await stranger.stop();
+    }
   });
 
   it('takes the right proof, and records the caller it proves as actor, not the one the message names', async () => {
