@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -118,6 +119,26 @@ describe('the request bus on TCP', () => {
     expect(
       await linesOf('rule-manager', 'refused: a wrong BUS_SECRET proof from "provisioning"'),
     ).toHaveLength(1);
+  });
+
+  it('gives a script a key of its own (bus:caller-key): it proves that name, and no other', async () => {
+    const script = join(import.meta.dirname, '../../dist/apps/rule-manager/src/bus-caller-key.js');
+    const key = Buffer.from(
+      execFileSync(process.execPath, [script, 'provisioning'], {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      }),
+      'base64',
+    );
+    expect(key).toEqual(busCaller(secret, 'provisioning').key);
+    const as = (name: string) =>
+      ClientProxyFactory.create(busClientOptions(env['BUS_URL']!, 'rule-manager', { name, key }));
+    expect(await send(as('provisioning'), BUS_PATTERNS.status('rule-manager'), {})).toMatchObject({
+      status: 'ok',
+    });
+    await expect(send(as('rule-manager'), BUS_PATTERNS.status('rule-manager'), {})).rejects.toMatchObject({
+      message: 'bus request refused: a wrong BUS_SECRET proof',
+    });
   });
 
   it('shows in /health a peer that refuses a rule-manager holding another secret', async () => {
