@@ -11,6 +11,9 @@ import { loadConfig } from '#libs/platform';
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const CREDENTIALS_KEY = Buffer.alloc(32, 7).toString('base64');
+const BUS_SECRET = Buffer.alloc(32, 9).toString('base64');
+const NATS_PASSWORD = 'a1b2c3d4e5f6a1b2c3d4e5f6';
+const REQUIRED: Record<string, string> = { CREDENTIALS_KEY, BUS_SECRET, NATS_PASSWORD };
 
 interface Service {
   image?: string;
@@ -24,7 +27,9 @@ interface Service {
 
 /** `${NAME:-default}` gives the default, `${NAME:?message}` the test's value, as docker compose would. */
 function interpolated(text: string): string {
-  return text.replace(/\$\{CREDENTIALS_KEY:\?[^}]*\}/g, CREDENTIALS_KEY).replace(/\$\{\w+:-([^}]*)\}/g, '$1');
+  return text
+    .replace(/\$\{(\w+):\?[^}]*\}/g, (_, name: string) => REQUIRED[name]!)
+    .replace(/\$\{\w+:-([^}]*)\}/g, '$1');
 }
 
 const compose = parse(interpolated(readFileSync(resolve(ROOT, 'docker-compose.yml'), 'utf8')), {
@@ -64,12 +69,22 @@ describe('docker-compose.yml', () => {
     for (const app of APPS) {
       const config = loadConfig(envOf(app));
       expect(config.eventStoreUrl).toMatch(/^postgres:\/\/relay:relay@postgres:5432\/relay/);
-      expect(config.busUrl).toBe('nats://nats:4222');
+      expect(config.busUrl).toBe(`nats://relay:${NATS_PASSWORD}@nats:4222`);
       expect(config.credentialsKey).toBe(CREDENTIALS_KEY);
+      expect(config.busSecret).toBe(BUS_SECRET);
     }
     expect(healthPort('rule-manager')).toBe(loadConfig(envOf('rule-manager')).httpPort);
     expect(healthPort('presence-ingest')).toBe(loadConfig(envOf('presence-ingest')).metricsPort);
     expect(healthPort('rocketmq-dispatch')).toBe(loadConfig(envOf('rocketmq-dispatch')).metricsPort! + 1);
+  });
+
+  it('runs NATS with its config, which lets in only the user the apps log in as, with the password they hold', () => {
+    const nats = compose.services['nats']!;
+    expect(nats.command!.slice(0, 2)).toEqual(['-c', '/etc/nats/nats.conf']);
+    expect(nats.volumes).toContain('./deploy/nats:/etc/nats:ro');
+    expect(nats.environment).toEqual({ NATS_PASSWORD: `"${NATS_PASSWORD}"` });
+    const conf = readFileSync(resolve(ROOT, 'deploy/nats/nats.conf'), 'utf8');
+    expect(conf).toMatch(/authorization \{\s*user: relay\s*password: \$NATS_PASSWORD\s*\}/);
   });
 
   it('adds Prometheus with the alert rules and Grafana with the dashboard in the monitoring profile', () => {
@@ -86,8 +101,8 @@ describe('docker-compose.yml', () => {
 
   // Debian's docker-compose 1.29 (package docker-compose, which .ci/run installs) validates without an engine; a
   // missing one fails here with ENOENT.
-  it('is valid for docker-compose config, with every profile, and refuses to run without CREDENTIALS_KEY', () => {
-    const env = { ...process.env, CREDENTIALS_KEY };
+  it('is valid for docker-compose config, with every profile, and refuses to run without each secret', () => {
+    const env = { ...process.env, ...REQUIRED };
     const config = (args: string[], environment: NodeJS.ProcessEnv) =>
       spawnSync('docker-compose', ['--profile', 'monitoring', ...args], {
         cwd: ROOT,
@@ -99,9 +114,14 @@ describe('docker-compose.yml', () => {
     expect(config(['config', '--services'], env).stdout.split('\n').filter(Boolean).sort()).toEqual(
       Object.keys(compose.services).sort(),
     );
-    const { CREDENTIALS_KEY: _unset, ...withoutKey } = env;
-    const refused = config(['config', '-q'], withoutKey);
-    expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toMatch(/set CREDENTIALS_KEY to 32 random bytes in base64/);
+    for (const [name, hint] of [
+      ['CREDENTIALS_KEY', 'set CREDENTIALS_KEY to 32 random bytes in base64'],
+      ['BUS_SECRET', 'set BUS_SECRET to 32 random bytes in base64'],
+      ['NATS_PASSWORD', 'set NATS_PASSWORD (openssl rand -hex 24)'],
+    ]) {
+      const refused = config(['config', '-q'], { ...env, [name]: undefined });
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain(hint);
+    }
   });
 });

@@ -50,7 +50,7 @@ async function bootstrap(): Promise<void> {
   hardenHttp(app);
   setupOpenApi(app);
   serveConsole(app);
-  app.connectMicroservice(busServerOptions(config.busUrl, APP));
+  app.connectMicroservice(busServerOptions(config, APP));
   const bus = describeBus(config.busUrl, APP);
   await listenOnBus(config.busUrl, APP, () => app.startAllMicroservices());
   await listenOn('HTTP_PORT', config.httpPort, () => app.listen(config.httpPort));

@@ -19,7 +19,7 @@ const permissionEvents = async () =>
 beforeAll(async () => {
   const busUrl = `tcp://127.0.0.1:${await freePort()}`;
   api = await startRuleManager({ BUS_URL: busUrl }, { bus: true });
-  bus = ClientProxyFactory.create(busClientOptions(busUrl, 'rule-manager'));
+  bus = ClientProxyFactory.create(busClientOptions(busUrl, 'rule-manager', api.busCaller('provisioning')));
   await bus.connect();
   await api.call('POST', '/api/v1/groups', { groupId: 'GID_perms' });
 });
@@ -104,18 +104,18 @@ describe('topic permissions', () => {
     expect(await api.store.headPosition()).toBe(before);
   });
 
-  it('takes the same commands over the bus, naming the caller', async () => {
+  it('takes the same commands over the bus, recording the caller its proof names', async () => {
     const answer = await firstValueFrom(
       bus
         .send(BUS_PATTERNS.controlPlaneCommand, {
           command: { type: 'SetTopicPermissions', data: { scope: 'group', id: 'GID_perms', input: lists } },
-          actor: 'provisioning',
+          actor: 'ops',
         })
         .pipe(timeout(10_000)),
     );
     expect(answer).toMatchObject({ ok: true, events: [{ type: 'TopicPermissionsSet' }] });
     expect((await api.call('GET', GROUP)).body).toMatchObject(lists);
-    expect((await permissionEvents()).at(-1)).toMatchObject({ metadata: { actor: 'provisioning' } });
+    expect((await permissionEvents()).at(-1)).toMatchObject({ metadata: { actor: 'bus:provisioning' } });
   });
 
   it('forgets a group’s lists when the group is deleted', async () => {

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadOrCreateKeyFile } from './key-file.js';
 
 /**
  * RocketMQ secret keys are stored encrypted (AES-256-GCM) in events, never in clear. The key comes from
@@ -32,20 +32,4 @@ export class CredentialsCipher {
       'utf8',
     );
   }
-}
-
-function loadOrCreateKeyFile(path: string): Buffer {
-  try {
-    return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  mkdirSync(join(path, '..'), { recursive: true });
-  try {
-    // `wx`: when two apps start together, one creates the key and the other reads it.
-    writeFileSync(path, randomBytes(32).toString('base64') + '\n', { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
 }

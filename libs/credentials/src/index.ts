@@ -1,1 +1,2 @@
 export * from './credentials-cipher.js';
+export * from './key-file.js';

@@ -1,7 +1,7 @@
 import type { DynamicModule, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createAppLogger } from './app-logger.js';
-import { busServerOptions, type BusApp } from './bus.js';
+import { busPort, busServerOptions, type BusApp } from './bus.js';
 import type { AppConfig } from './config.js';
 import { listenOn } from './startup.js';
 
@@ -12,7 +12,7 @@ export function createBusApp(
   config: AppConfig,
 ): Promise<INestMicroservice> {
   return NestFactory.createMicroservice(module, {
-    ...busServerOptions(config.busUrl, app),
+    ...busServerOptions(config, app),
     abortOnError: false,
     logger: createAppLogger(app),
   });
@@ -22,7 +22,6 @@ export function createBusApp(
  * Starts the bus listener. On TCP a taken port names BUS_URL; on NATS there is no port of ours to take.
  */
 export function listenOnBus<T>(busUrl: string, app: BusApp, listen: () => Promise<T>): Promise<T> {
-  const options = busServerOptions(busUrl, app);
-  const port = (options.options as { port?: number } | undefined)?.port;
+  const port = busPort(busUrl, app);
   return port === undefined ? listen() : listenOn('BUS_URL', port, listen);
 }

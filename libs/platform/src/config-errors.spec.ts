@@ -28,6 +28,8 @@ const cases: [string, Env, string][] = [
   ['REGION with a slash', { REGION: 'eu/west' }, 'pattern'],
   ['BUS_URL http', { BUS_URL: 'http://127.0.0.1:3100' }, 'pattern'],
   ['BUS_URL tcp without port', { BUS_URL: 'tcp://host' }, 'pattern'],
+  ['BUS_URL with credentials, not shown', { BUS_URL: 'natss://relay:hunter2@nats:4222' }, 'pattern'],
+  ['BUS_SECRET short', { BUS_SECRET: 'bm90LTMyLWJ5dGVz' }, 'base64-32-bytes'],
   ['MAX_RULES_PER_INSTANCE zero', { MAX_RULES_PER_INSTANCE: '0' }, 'positive-integer'],
   ['MAX_RULES_PER_INSTANCE fraction', { MAX_RULES_PER_INSTANCE: '1.5' }, 'positive-integer'],
   ['API_TOKENS bad role', { API_TOKENS: 'ops:root:0123456789abcdef' }, 'format'],
@@ -75,6 +77,7 @@ it.each(cases)('refuses %s, naming the variable', (_name, env, rule) => {
   expect(refusal).toBeInstanceOf(ConfigError);
   const { variable, message } = refusal as ConfigError;
   expect(message).toContain(variable);
+  expect(message).not.toContain('hunter2');
   expect((refusal as ConfigError).rule).toBe(rule);
   expect({ variable, message }).toMatchSnapshot();
 });

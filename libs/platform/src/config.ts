@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { parseApiTokens, type ApiToken } from './api-tokens.js';
 import type * as z from 'zod';
+import { redactedBusUrl } from './bus.js';
 import { ConfigError } from './config-error.js';
 import {
+  base64Key,
   firstProblem,
   flag,
   given,
@@ -52,6 +54,8 @@ export interface AppConfig {
   apiTokens: ApiToken[];
   /** Base64 of 32 bytes; when unset the key is kept in `DATA_DIR/credentials.key`. */
   credentialsKey?: string;
+  /** Base64 of 32 bytes that every bus request proves; when unset the secret is kept in `DATA_DIR/bus.secret`. */
+  busSecret?: string;
   /** This process's name among its peers (dispatch leases, presence channels), when NODE_ID is set. */
   nodeId?: string;
   dispatch: DispatchSettings;
@@ -84,11 +88,8 @@ const isLoopback = (host: string) => host === 'localhost' || host === '::1' || h
  */
 const VARIABLES = variables({
   DATA_DIR: text('./data'),
-  CREDENTIALS_KEY: variable(undefined, (value, refuse) => {
-    if (Buffer.from(value, 'base64').length !== 32)
-      refuse('base64-32-bytes', 'CREDENTIALS_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
-    return value;
-  }),
+  CREDENTIALS_KEY: base64Key,
+  BUS_SECRET: base64Key,
   MQTT_HOST: text('127.0.0.1'),
   HTTP_PORT: port(3000),
   MQTT_PORT: port(1883),
@@ -122,7 +123,10 @@ const VARIABLES = variables({
   REGION: matching('local', /^[A-Za-z0-9_-]{1,64}$/, '1–64 characters of [A-Za-z0-9_-]'),
   BUS_URL: variable('tcp://127.0.0.1:3100', (value, refuse) => {
     if (!/^(tcp:\/\/[^:/]+:\d{1,5}|nats:\/\/.+)$/.test(value))
-      refuse('pattern', `BUS_URL="${value}" must be tcp://host:port or nats://host:port: change BUS_URL`);
+      refuse(
+        'pattern',
+        `BUS_URL="${redactedBusUrl(value)}" must be tcp://host:port or nats://host:port: change BUS_URL`,
+      );
     return value;
   }),
   MAX_RULES_PER_INSTANCE: positiveInteger(100),
@@ -210,6 +214,7 @@ function appConfig(v: Values): AppConfig {
     maxRulesPerInstance: v.MAX_RULES_PER_INSTANCE,
     apiTokens: v.API_TOKENS,
     ...(v.CREDENTIALS_KEY !== undefined && { credentialsKey: v.CREDENTIALS_KEY }),
+    ...(v.BUS_SECRET !== undefined && { busSecret: v.BUS_SECRET }),
     ...(v.NODE_ID !== undefined && { nodeId: v.NODE_ID }),
     dispatch: {
       concurrency: v.DISPATCH_CONCURRENCY,

@@ -36,6 +36,14 @@ export function variable<T>(fallback: string | undefined, parse: Parse<T>): Vari
       });
 }
 
+/** A key of 32 random bytes in base64, unset by default (the app then keeps one in `DATA_DIR`). */
+export const base64Key = (name: string) =>
+  variable(undefined, (value, refuse) => {
+    if (Buffer.from(value, 'base64').length !== 32)
+      refuse('base64-32-bytes', `${name} must be 32 bytes in base64 (openssl rand -base64 32)`);
+    return value;
+  })(name);
+
 export const text = (fallback: string) => variable(fallback, (value) => value);
 export const optionalText = variable(undefined, (value) => value);
 

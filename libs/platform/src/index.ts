@@ -15,3 +15,5 @@ export * from './bus-messages.js';
 export * from './retention-settings.js';
 export * from './storage-metrics.js';
 export * from './app-identity.js';
+export * from './bus-proof.js';
+export * from './bus-guard.js';

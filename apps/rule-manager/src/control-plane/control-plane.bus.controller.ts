@@ -4,7 +4,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import * as z from 'zod';
 import { CredentialsCipher } from '#libs/credentials';
-import { BUS_PATTERNS, RULE_QUERY_MESSAGE } from '#libs/platform';
+import { BUS_PATTERNS, busActorOf, RULE_QUERY_MESSAGE } from '#libs/platform';
 import { existingRule, RulesError, type ControlPlaneCommand } from '#libs/rules';
 import {
   groupRepresentation,
@@ -44,23 +44,19 @@ const COMMAND_MESSAGE = z.object({
     ),
     data: z.custom<Record<string, unknown>>(),
   }),
-  actor: z.custom<string>(
-    (actor) => typeof actor === 'string' && /^[\w.:@-]{1,64}$/.test(actor),
-    bare('pattern', 'actor must name the caller: 1–64 of [A-Za-z0-9_.:@-]'),
-  ),
   correlationId: z.string().optional().catch(undefined),
 });
 
 /** A message without a command still gets its `command.type` named, as the leaf a caller must fix. */
 function commandMessage(message: unknown): unknown {
-  const { command, actor, correlationId } = (message ?? {}) as Record<string, any>;
-  return { command: { type: command?.type, data: command?.data ?? {} }, actor, correlationId };
+  const { command, correlationId } = (message ?? {}) as Record<string, any>;
+  return { command: { type: command?.type, data: command?.data ?? {} }, correlationId };
 }
 
 /**
- * The control plane's commands and queries for other services and scripts, over the bus (TCP or NATS). The bus
- * is internal to the deployment: callers name themselves as `actor`, which every event records. Refusals are
- * answered, not thrown, as the same problem the HTTP API gives.
+ * The control plane's commands and queries for other services and scripts, over the bus (TCP or NATS). Every
+ * event records as actor the caller its BUS_SECRET proof names (`bus:<caller>`), never an `actor` the message
+ * claims. Refusals are answered, not thrown, as the same problem the HTTP API gives.
  */
 @Controller()
 export class ControlPlaneBusController {
@@ -75,7 +71,8 @@ export class ControlPlaneBusController {
     try {
       const parsed = parseParams(COMMAND_MESSAGE, commandMessage(message));
       const command = this.toCommand(parsed.command);
-      const { actor, correlationId = randomUUID() } = parsed;
+      const { correlationId = randomUUID() } = parsed;
+      const actor = busActorOf(message);
       const change = await this.commandBus.execute(new ChangeControlPlane(command, { actor, correlationId }));
       return { ok: true, events: change.events, version: change.state.version, warnings: change.warnings };
     } catch (error) {

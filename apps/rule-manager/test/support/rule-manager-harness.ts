@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { openEventStore, type EventStore } from '#libs/event-store';
-import { busServerOptions, EXPIRING_STREAM_PREFIXES, loadConfig } from '#libs/platform';
+import { busCaller, busSecret, busServerOptions, EXPIRING_STREAM_PREFIXES, loadConfig } from '#libs/platform';
 import { hardenHttp } from '../../src/http/http-hardening.js';
 import { setupOpenApi } from '../../src/http/openapi.js';
 import { RuleManagerModule } from '../../src/rule-manager.module.js';
@@ -48,7 +48,7 @@ export async function startRuleManager(env: Record<string, string> = {}, { bus =
   hardenHttp(app);
   setupOpenApi(app);
   if (bus) {
-    app.connectMicroservice(busServerOptions(config.busUrl, 'rule-manager'));
+    app.connectMicroservice(busServerOptions(config, 'rule-manager'));
     await app.startAllMicroservices();
   }
   await app.listen(0, '127.0.0.1');
@@ -80,6 +80,8 @@ export async function startRuleManager(env: Record<string, string> = {}, { bus =
     base,
     store,
     call,
+    /** A bus caller holding this rule-manager's secret (generated in its DATA_DIR unless BUS_SECRET is given). */
+    busCaller: (name: string) => busCaller(busSecret(config), name),
     async stop() {
       await app.close();
       await store.close();
