@@ -22,7 +22,7 @@ export async function sendRuns(
 ): Promise<SendResult[][]> {
   let fifo: boolean;
   try {
-    fifo = await producers.isFifoTopic(instance, runs[0]![0]!.target.topic);
+    fifo = await producers.shardsByClient(instance, runs[0]![0]!.target.topic);
   } catch (error) {
     const failure = classifySendFailure(error);
     return runs.map((run) => run.map(() => failure));

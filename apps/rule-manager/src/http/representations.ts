@@ -29,7 +29,9 @@ export function rocketmqInstanceRepresentation(instance: RocketmqInstance) {
   return {
     instanceId: instance.instanceId,
     region: instance.region,
-    endpoints: instance.endpoints,
+    ...(instance.nameServer !== undefined
+      ? { nameServer: instance.nameServer }
+      : { endpoints: instance.endpoints }),
     namespace: instance.namespace,
     tls: instance.tls,
     ...(instance.credentials && { accessKey: instance.credentials.accessKey, secretKeySet: true }),

@@ -7,9 +7,12 @@ import { Message, type MessageQueue, Producer } from 'ali-ons';
 import { MessageIdFactory } from 'rocketmq-client-nodejs';
 import type { StatusMessage } from '#libs/notifications';
 import { batchDestination, type BatchEntryResult } from '../rocketmq-batch-send.js';
+import type { InstanceSender, TopicCheck } from '../instance-sender.js';
 import { SendFailedError } from '../send-failure.js';
+import { closeInnerProducerOf, stoppableSchedules } from './client-schedules.js';
 import { parseNameServer } from './name-server.js';
 import { classifyRemotingFailure, IllegalMessageError } from './remoting-failure.js';
+import { checkRemotingTopic } from './remoting-topic-check.js';
 import { queueForShardingKey } from './sharding-key-queue.js';
 
 /** The broker's default maxMessageSize; checked here so an oversized message fails alone, before any I/O. */
@@ -50,8 +53,9 @@ export interface RemotingSenderOptions {
 let instances = 0;
 
 /** One instance's producer: sends StatusMessages and answers with the broker's message ID, or a classified failure. */
-export class RemotingSender {
+export class RemotingSender implements InstanceSender {
   private readonly producer: Producer;
+  private readonly schedules: { stop(): void };
   private started: Promise<void> | undefined;
 
   constructor(
@@ -79,6 +83,20 @@ export class RemotingSender {
       logger: { info: () => undefined, debug: () => undefined, warn: forward, error: forward },
     });
     this.producer.on('error', (error) => forward(error));
+    this.schedules = stoppableSchedules(this.producer._mqClient);
+  }
+
+  /**
+   * Always: 4.x has no FIFO topic type (its orderly consumers read a queue in order), so each client's messages go
+   * to one queue, chosen by its ID, on every topic; a 5.x broker takes the sharding key on a normal topic too.
+   */
+  shardsByClient(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  async checkTopic(topic: string): Promise<TopicCheck> {
+    const check = await checkRemotingTopic(this, topic);
+    return 'exists' in check && check.exists ? { exists: true, fifo: check.fifo } : check;
   }
 
   /** Sends one message and returns its message ID; a failure is thrown as SendFailedError (already classified). */
@@ -117,14 +135,16 @@ export class RemotingSender {
     }
   }
 
+  /** Closes the producer and its client for real: connections, route and heartbeat timers (none survives). */
   async shutdown(): Promise<void> {
-    if (!this.started) return;
     try {
-      await this.started;
+      await this.start(); // the client starts on its own once made: a sender never used is closed too
       await this.producer.close();
+      await closeInnerProducerOf(this.producer._mqClient);
     } catch {
       // it never started, or RocketMQ is gone: nothing left to release
     } finally {
+      this.schedules.stop();
       // close() drops every listener, while the client's route timers may still report a failure a moment later:
       // an 'error' with no listener would throw out of the process (and out of whatever test runs then).
       this.producer.on('error', () => undefined);

@@ -1,6 +1,5 @@
 import type { Producer, TopicRouteData } from 'ali-ons';
 import RemotingCommand from 'ali-ons/lib/protocol/command/remoting_command.js';
-import type { RemotingSender } from './remoting-sender.js';
 
 /** PermName.PERM_WRITE */
 const PERM_WRITE = 2;
@@ -14,8 +13,17 @@ const TIMEOUT_MS = 5_000;
 export type RemotingTopicCheck =
   { exists: true; fifo: boolean; writableQueues: number } | { exists: false } | { unreachable: string };
 
+/** What the check needs of a RemotingSender: its started producer (same connections and credentials). */
+export interface RemotingRouteSource {
+  readonly instance: { nameServer: string };
+  ready(): Promise<Producer>;
+}
+
 /** Asks the instance's name servers for the topic's route: it exists, it does not, or none could be reached. */
-export async function checkRemotingTopic(sender: RemotingSender, topic: string): Promise<RemotingTopicCheck> {
+export async function checkRemotingTopic(
+  sender: RemotingRouteSource,
+  topic: string,
+): Promise<RemotingTopicCheck> {
   let producer: Producer;
   let route: TopicRouteData;
   try {
