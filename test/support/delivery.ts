@@ -20,12 +20,19 @@ export interface SeededRule {
   topic: string;
 }
 
-/** Registers the local RocketMQ as `rmq-local`, then each rule's group and the enabled rule, as rule-manager would. */
-export async function seedRules(store: EventStore, rules: SeededRule[]): Promise<void> {
+/**
+ * Registers the local RocketMQ as `rmq-local` (its proxy, or `address`: e.g. `{ nameServer }` for the remoting
+ * kind), then each rule's group and the enabled rule, as rule-manager would.
+ */
+export async function seedRules(
+  store: EventStore,
+  rules: SeededRule[],
+  address: { endpoints: string } | { nameServer: string } = { endpoints: rocketmqEndpoint() },
+): Promise<void> {
   const commands: ControlPlaneCommand[] = [
     {
       type: 'RegisterRocketmqInstance',
-      data: { input: { instanceId: 'rmq-local', region: 'local', endpoints: rocketmqEndpoint() } },
+      data: { input: { instanceId: 'rmq-local', region: 'local', ...address } },
     },
   ];
   for (const { ruleId, groupId, topic } of rules) {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTopics, namesrv } from '../../../test/support/rocketmq.js';
 import { clientMessages, instance, producers } from './batch-support.js';
-import { collectOverRemoting } from './remoting-support.js';
+import { collectOverRemoting } from '../../../test/support/remoting-consumer.js';
 
 const run = Date.now().toString(36);
 const NORMAL = `remoting-port-${run}`;
