@@ -1,7 +1,7 @@
 // Test fixtures for dispatch: a rule seeded through the real control plane decider, presence events written to
 // the store as presence-ingest writes them, and the checks of what a consumer received.
 import { expect } from '@jest/globals';
-import { newEventId, type EventStore, type StreamAppend } from '#libs/event-store';
+import { newEventId, type EventStore, type RecordedEvent, type StreamAppend } from '#libs/event-store';
 import { clientStream, type PresenceEventType } from '#libs/presence';
 import {
   controlPlaneStream,
@@ -173,3 +173,13 @@ export function expectDeliveredInOrder(
   }
   return duplicates;
 }
+
+/** Every delivery outcome recorded so far (NotificationForwarded, NotificationFailed, …), in store order. */
+export async function outcomes(store: EventStore): Promise<RecordedEvent[]> {
+  return store.readAll(0, { filter: { streamPrefixes: ['delivery-'] }, limit: 100_000 });
+}
+
+export const forwardedIds = (events: RecordedEvent[]) =>
+  events
+    .filter((event) => event.type === 'NotificationForwarded')
+    .map((event) => event.data['notificationId']);

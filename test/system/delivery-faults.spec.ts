@@ -2,9 +2,16 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { openEventStore, type EventStore, type RecordedEvent } from '#libs/event-store';
+import { openEventStore, type EventStore } from '#libs/event-store';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
-import { allArrived, expectDeliveredInOrder, seedRules, writePresence } from '../support/delivery.js';
+import {
+  allArrived,
+  expectDeliveredInOrder,
+  forwardedIds,
+  outcomes,
+  seedRules,
+  writePresence,
+} from '../support/delivery.js';
 import {
   collectMessages,
   createConsumerGroup,
@@ -63,15 +70,6 @@ async function deployment(name: string, storeUrl?: (dataDir: string) => string) 
 
 const writeThousandEvents = (store: EventStore) =>
   writePresence(store, { groupId: GROUP, clients: CLIENTS, perClient: PER_CLIENT, perSecond: 100 });
-
-async function outcomes(store: EventStore): Promise<RecordedEvent[]> {
-  return store.readAll(0, { filter: { streamPrefixes: ['delivery-'] }, limit: 100_000 });
-}
-
-const forwardedIds = (events: RecordedEvent[]) =>
-  events
-    .filter((event) => event.type === 'NotificationForwarded')
-    .map((event) => event.data['notificationId']);
 
 describe('delivery through faults', () => {
   it('delivers every notification, in order per client, through a 30 s RocketMQ outage', async () => {

@@ -1,0 +1,140 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { openEventStore, type EventStore } from '#libs/event-store';
+import { startRocketMQ4, type RocketMQ4Handle } from '../../scripts/rocketmq/rocketmq4.mjs';
+import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import {
+  allArrived,
+  expectDeliveredInOrder,
+  forwardedIds,
+  outcomes,
+  seedRules,
+  writePresence,
+} from '../support/delivery.js';
+import { collectOverRemoting, inQueueOrder, type RemotingReceived } from '../support/remoting-consumer.js';
+import type { ReceivedMessage } from '../support/rocketmq.js';
+import { eventually } from '../support/system-clients.js';
+
+/**
+ * The faults of delivery-faults.spec.ts for the remoting kind, on an Apache RocketMQ 4.9 of its own
+ * (scripts/rocketmq/rocketmq4.mjs: name server 19876, broker 20911), so the shared RocketMQ 5 is never stopped:
+ * its broker killed for 30 s mid-stream, then dispatch killed with SIGKILL. 50 clients × 20 events; a remoting
+ * consumer reads the topic, and order is checked as an orderly consumer reads it: each client on one queue, in
+ * queue-offset order.
+ */
+const CLIENTS = 50;
+const PER_CLIENT = 20;
+const TOTAL = CLIENTS * PER_CLIENT;
+const GROUP = 'GID_remoting_faults';
+
+let rocketmq: RocketMQ4Handle;
+const running: { apps: RunningApp[]; stores: EventStore[] } = { apps: [], stores: [] };
+
+beforeAll(async () => {
+  rocketmq = await startRocketMQ4({ log: () => undefined });
+}, 180_000);
+
+afterEach(async () => {
+  await Promise.all(running.apps.splice(0).map((app) => app.stop()));
+  await Promise.all(running.stores.splice(0).map((store) => store.close()));
+});
+
+afterAll(() => rocketmq?.stop(), 60_000);
+
+async function deployment(name: string) {
+  const topic = `remoting-faults-${name}-${Date.now()}`;
+  await rocketmq.createTopic(topic);
+  const base = await isolatedEnv({ DISPATCH_RETRY_BASE_MS: '200', DISPATCH_RETRY_MAX_MS: '2000' });
+  const env = { ...base, EVENT_STORE_URL: `sqlite:${base['DATA_DIR']}/events.db` };
+  const store = await openEventStore(env.EVENT_STORE_URL);
+  running.stores.push(store);
+  await seedRules(store, [{ ruleId: `rule-${name}`, groupId: GROUP, topic }], {
+    nameServer: rocketmq.namesrv,
+  });
+  const startDispatch = async () => {
+    const app = await startApp('rocketmq-dispatch', env);
+    running.apps.push(app);
+    return app;
+  };
+  const everyone = allArrived(CLIENTS, PER_CLIENT);
+  const receiveAll = async () =>
+    inQueueOrder(
+      await collectOverRemoting(topic, {
+        consumerGroup: `${topic}-g`,
+        nameServer: rocketmq.namesrv,
+        expected: TOTAL,
+        until: (received: RemotingReceived[]) => everyone(inQueueOrder(received, topic)),
+        timeoutMs: 150_000,
+      }),
+      topic,
+    );
+  return { store, startDispatch, receiveAll };
+}
+
+const writeThousandEvents = (store: EventStore) =>
+  writePresence(store, { groupId: GROUP, clients: CLIENTS, perClient: PER_CLIENT, perSecond: 100 });
+
+/** An orderly consumer reads a queue in order: that holds per client only if each client has one queue. */
+function expectOneQueuePerClient(received: ReceivedMessage[]) {
+  const queues = new Map<string, Set<number>>();
+  for (const message of received) {
+    const clientId = message.keys[0]!;
+    queues.set(clientId, (queues.get(clientId) ?? new Set()).add(message.queueId));
+  }
+  expect([...queues.values()].filter((set) => set.size !== 1)).toEqual([]);
+}
+
+describe('remoting delivery through faults (RocketMQ 4.9)', () => {
+  it('delivers every notification, in order per client, through a 30 s broker outage', async () => {
+    const { store, startDispatch, receiveAll } = await deployment('outage');
+    await startDispatch();
+    const writing = writeThousandEvents(store);
+    await eventually(
+      () => outcomes(store),
+      (events) => forwardedIds(events).length >= 50,
+      30_000,
+    );
+    await rocketmq.stopBroker({ crash: true });
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    await rocketmq.startBroker();
+    await writing;
+
+    const received = await receiveAll();
+    expectDeliveredInOrder(received, CLIENTS, PER_CLIENT);
+    expectOneQueuePerClient(received);
+    const recorded = await eventually(
+      () => outcomes(store),
+      (events) => new Set(forwardedIds(events)).size >= TOTAL,
+    );
+    expect(new Set(forwardedIds(recorded)).size).toBe(TOTAL);
+    const failures = recorded.filter((event) => event.type === 'NotificationFailed');
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.every((event) => event.data['failure'] === 'transient')).toBe(true);
+    expect(recorded.filter((event) => event.type === 'NotificationDeadLettered')).toEqual([]);
+  }, 300_000);
+
+  it('delivers every notification when dispatch is killed with SIGKILL mid-stream and restarted', async () => {
+    const { store, startDispatch, receiveAll } = await deployment('sigkill');
+    const first = await startDispatch();
+    const writing = writeThousandEvents(store);
+    await eventually(
+      () => outcomes(store),
+      (events) => forwardedIds(events).length >= 300,
+      30_000,
+    );
+    first.process.kill('SIGKILL');
+    await first.stop();
+    await startDispatch();
+    await writing;
+
+    const received = await receiveAll();
+    const duplicates = expectDeliveredInOrder(received, CLIENTS, PER_CLIENT);
+    expect(received.length).toBe(TOTAL + duplicates);
+    expectOneQueuePerClient(received);
+    const recorded = await eventually(
+      () => outcomes(store),
+      (events) => forwardedIds(events).length >= TOTAL,
+    );
+    expect(forwardedIds(recorded)).toHaveLength(TOTAL);
+    expect(new Set(forwardedIds(recorded)).size).toBe(TOTAL);
+  }, 300_000);
+});
