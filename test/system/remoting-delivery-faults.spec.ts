@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { openEventStore, type EventStore } from '#libs/event-store';
+import { RemotingSender } from '#libs/rocketmq';
 import { startRocketMQ4, type RocketMQ4Handle } from '../../scripts/rocketmq/rocketmq4.mjs';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
 import {
@@ -17,7 +18,7 @@ import { eventually } from '../support/system-clients.js';
 /**
  * The faults of delivery-faults.spec.ts for the remoting kind, on an Apache RocketMQ 4.9 of its own
  * (scripts/rocketmq/rocketmq4.mjs: name server 19876, broker 20911), so the shared RocketMQ 5 is never stopped:
- * its broker killed for 30 s mid-stream, then dispatch killed with SIGKILL. 50 clients × 20 events; a remoting
+ * its broker killed for 30 s mid-stream, dispatch killed with SIGKILL, dispatch started while the broker is down. 50 clients × 20 events; a remoting
  * consumer reads the topic, and order is checked as an orderly consumer reads it: each client on one queue, in
  * queue-offset order.
  */
@@ -136,5 +137,39 @@ describe('remoting delivery through faults (RocketMQ 4.9)', () => {
     );
     expect(forwardedIds(recorded)).toHaveLength(TOTAL);
     expect(new Set(forwardedIds(recorded)).size).toBe(TOTAL);
+  }, 300_000);
+
+  it('dead-letters nothing when dispatch starts while every broker is down, and delivers once one is back', async () => {
+    const { store, startDispatch, receiveAll } = await deployment('cold');
+    await rocketmq.stopBroker({ crash: true });
+    // The name server now answers TOPIC_NOT_EXIST for the topic, as for one that never existed.
+    const probe = new RemotingSender({ instanceId: 'rmq-probe', nameServer: rocketmq.namesrv });
+    try {
+      await expect(probe.checkTopic(`remoting-faults-none-${Date.now()}`)).resolves.toEqual({
+        unreachable: expect.stringContaining('no broker is registered'),
+      });
+    } finally {
+      await probe.shutdown();
+    }
+    await startDispatch();
+    const writing = writeThousandEvents(store);
+    await eventually(
+      () => outcomes(store),
+      (events) => events.some((event) => event.type === 'NotificationFailed'),
+      30_000,
+    );
+    await rocketmq.startBroker();
+    await writing;
+
+    const received = await receiveAll();
+    expectDeliveredInOrder(received, CLIENTS, PER_CLIENT);
+    const recorded = await eventually(
+      () => outcomes(store),
+      (events) => new Set(forwardedIds(events)).size >= TOTAL,
+    );
+    const failures = recorded.filter((event) => event.type === 'NotificationFailed');
+    expect(failures.every((event) => event.data['failure'] === 'transient')).toBe(true);
+    expect(failures[0]!.data['error']).toContain('no broker is registered');
+    expect(recorded.filter((event) => event.type === 'NotificationDeadLettered')).toEqual([]);
   }, 300_000);
 });

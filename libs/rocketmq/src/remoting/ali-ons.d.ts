@@ -83,6 +83,10 @@ declare module 'ali-ons' {
     readonly _mqClient: {
       getTopicRouteInfoFromNameServer(topic: string, timeoutMs: number): Promise<TopicRouteData>;
       invoke(address: string, request: RemotingCommandLike, timeoutMs: number): Promise<RemotingCommandLike>;
+      invokeForNameSrvAtLeastOnce(
+        request: RemotingCommandLike,
+        timeoutMs: number,
+      ): Promise<RemotingCommandLike>;
       /** Runs `this[name]()` every `interval` ms, first after `delay` (or `interval`). */
       startScheduledTask(name: string, interval: number, delay?: number): void;
       readonly logger: OnsLogger;

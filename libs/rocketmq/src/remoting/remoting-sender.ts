@@ -9,6 +9,7 @@ import type { StatusMessage } from '#libs/notifications';
 import { batchDestination, type BatchEntryResult } from '../rocketmq-batch-send.js';
 import type { InstanceSender, TopicCheck } from '../instance-sender.js';
 import { SendFailedError } from '../send-failure.js';
+import { anyBrokerRegistered, NO_BROKER } from './broker-presence.js';
 import { closeInnerProducerOf, stoppableSchedules } from './client-schedules.js';
 import { parseNameServer } from './name-server.js';
 import { classifyRemotingFailure, IllegalMessageError } from './remoting-failure.js';
@@ -34,6 +35,8 @@ const UNIQ_KEY = 'UNIQ_KEY';
  * send fails permanently, as on gRPC.
  */
 const NO_AUTO_CREATE = 'mqtt-status-relay-no-auto-create';
+/** ResponseCode.TOPIC_NOT_EXIST */
+const TOPIC_NOT_EXIST = 17;
 
 export interface RemotingInstance {
   instanceId: string;
@@ -56,6 +59,7 @@ let instances = 0;
 export class RemotingSender implements InstanceSender {
   private readonly producer: Producer;
   private readonly schedules: { stop(): void };
+  private readonly requestTimeoutMs: number;
   private started: Promise<void> | undefined;
 
   constructor(
@@ -63,6 +67,7 @@ export class RemotingSender implements InstanceSender {
     { requestTimeoutMs = 5_000, debug = () => undefined }: RemotingSenderOptions = {},
   ) {
     // The client logs printf-style ('%s', '%j').
+    this.requestTimeoutMs = requestTimeoutMs;
     const forward = (...args: unknown[]) => debug(`[${instance.instanceId}] ${format(...args)}`);
     this.producer = new Producer({
       nameSrv: parseNameServer(instance.nameServer),
@@ -122,7 +127,7 @@ export class RemotingSender implements InstanceSender {
       if (!route || route.messageQueueList.length === 0)
         throw Object.assign(new Error(`no route for topic ${topic}`), {
           name: 'MQClientException',
-          code: 17,
+          code: TOPIC_NOT_EXIST,
         });
       if (messageGroup === undefined)
         return await Promise.all(
@@ -130,9 +135,16 @@ export class RemotingSender implements InstanceSender {
         );
       return await this.sendInOrder(messages, queueForShardingKey(route.messageQueueList, messageGroup));
     } catch (error) {
-      const failure = classifyRemotingFailure(error);
+      const failure = await this.routeFailure(error);
       return messages.map(() => failure);
     }
+  }
+
+  private async routeFailure(error: unknown): Promise<BatchEntryResult> {
+    const failure = classifyRemotingFailure(error);
+    if ((error as { code?: unknown }).code !== TOPIC_NOT_EXIST || !this.started) return failure;
+    if (await anyBrokerRegistered(this.producer, this.requestTimeoutMs)) return failure;
+    return { failure: 'transient', error: NO_BROKER(this.instance.nameServer) };
   }
 
   /** Closes the producer and its client for real: connections, route and heartbeat timers (none survives). */
