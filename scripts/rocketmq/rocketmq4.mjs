@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { runJava } from './java.mjs';
+import { JAVA17_FLAGS, runJava } from './java.mjs';
 import { REPO_ROOT, STATE_DIR } from './paths.mjs';
 import { isPortOpen, spawnJvm, stopJvm, waitForOutput } from './process.mjs';
 
@@ -21,12 +21,7 @@ export const ACL_ACCOUNT = { accessKey: 'relay-test', secretKey: 'relay-test-sec
 const JVM = [
   '-XX:+UseSerialGC',
   '-XX:TieredStopAtLevel=1',
-  '--add-exports=java.base/sun.nio.ch=ALL-UNNAMED',
-  '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
-  '--add-opens=java.base/java.nio=ALL-UNNAMED',
-  '--add-opens=java.base/java.lang=ALL-UNNAMED',
-  '--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED',
-  '-XX:+IgnoreUnrecognizedVMOptions',
+  ...JAVA17_FLAGS,
   '-Djava.net.preferIPv4Stack=true',
   `-Duser.home=${HOME}`,
   `-Drocketmq.home.dir=${HOME}`,

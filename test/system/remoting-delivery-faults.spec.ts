@@ -3,28 +3,26 @@ import { openEventStore, type EventStore } from '#libs/event-store';
 import { RemotingSender } from '#libs/rocketmq';
 import { startRocketMQ4, type RocketMQ4Handle } from '../../scripts/rocketmq/rocketmq4.mjs';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
+import { allArrived, forwardedIds, outcomes, seedRules } from '../support/delivery.js';
 import {
-  allArrived,
-  expectDeliveredInOrder,
-  forwardedIds,
-  outcomes,
-  seedRules,
-  writePresence,
-} from '../support/delivery.js';
+  CLIENTS,
+  PER_CLIENT,
+  TOTAL,
+  startedDuringOutage,
+  throughDispatchKill,
+  throughOutage,
+} from '../support/fault-scenarios.js';
 import { collectOverRemoting, inQueueOrder, type RemotingReceived } from '../support/remoting-consumer.js';
 import type { ReceivedMessage } from '../support/rocketmq.js';
 import { eventually } from '../support/system-clients.js';
 
 /**
- * The faults of delivery-faults.spec.ts for the remoting kind, on an Apache RocketMQ 4.9 of its own
- * (scripts/rocketmq/rocketmq4.mjs: name server 19876, broker 20911), so the shared RocketMQ 5 is never stopped:
- * its broker killed for 30 s mid-stream, dispatch killed with SIGKILL, dispatch started while the broker is down. 50 clients × 20 events; a remoting
- * consumer reads the topic, and order is checked as an orderly consumer reads it: each client on one queue, in
- * queue-offset order.
+ * The faults of delivery-faults.spec.ts (test/support/fault-scenarios.ts) for the remoting kind, on an Apache
+ * RocketMQ 4.9 of its own (scripts/rocketmq/rocketmq4.mjs: name server 19876, broker 20911), so the shared
+ * RocketMQ 5 is never stopped: its broker killed for 30 s mid-stream, dispatch killed with SIGKILL, dispatch started
+ * while the broker is down. A remoting consumer reads the topic, and order is checked as an orderly consumer reads
+ * it: each client on one queue, in queue-offset order.
  */
-const CLIENTS = 50;
-const PER_CLIENT = 20;
-const TOTAL = CLIENTS * PER_CLIENT;
 const GROUP = 'GID_remoting_faults';
 
 let rocketmq: RocketMQ4Handle;
@@ -68,11 +66,8 @@ async function deployment(name: string) {
       }),
       topic,
     );
-  return { store, startDispatch, receiveAll };
+  return { store, groupId: GROUP, startDispatch, receiveAll };
 }
-
-const writeThousandEvents = (store: EventStore) =>
-  writePresence(store, { groupId: GROUP, clients: CLIENTS, perClient: PER_CLIENT, perSecond: 100 });
 
 /** An orderly consumer reads a queue in order: that holds per client only if each client has one queue. */
 function expectOneQueuePerClient(received: ReceivedMessage[]) {
@@ -86,61 +81,19 @@ function expectOneQueuePerClient(received: ReceivedMessage[]) {
 
 describe('remoting delivery through faults (RocketMQ 4.9)', () => {
   it('delivers every notification, in order per client, through a 30 s broker outage', async () => {
-    const { store, startDispatch, receiveAll } = await deployment('outage');
-    await startDispatch();
-    const writing = writeThousandEvents(store);
-    await eventually(
-      () => outcomes(store),
-      (events) => forwardedIds(events).length >= 50,
-      30_000,
-    );
-    await rocketmq.stopBroker({ crash: true });
-    await new Promise((resolve) => setTimeout(resolve, 30_000));
-    await rocketmq.startBroker();
-    await writing;
-
-    const received = await receiveAll();
-    expectDeliveredInOrder(received, CLIENTS, PER_CLIENT);
+    const received = await throughOutage(await deployment('outage'), {
+      stop: () => rocketmq.stopBroker({ crash: true }),
+      start: () => rocketmq.startBroker(),
+    });
     expectOneQueuePerClient(received);
-    const recorded = await eventually(
-      () => outcomes(store),
-      (events) => new Set(forwardedIds(events)).size >= TOTAL,
-    );
-    expect(new Set(forwardedIds(recorded)).size).toBe(TOTAL);
-    const failures = recorded.filter((event) => event.type === 'NotificationFailed');
-    expect(failures.length).toBeGreaterThan(0);
-    expect(failures.every((event) => event.data['failure'] === 'transient')).toBe(true);
-    expect(recorded.filter((event) => event.type === 'NotificationDeadLettered')).toEqual([]);
   }, 300_000);
 
   it('delivers every notification when dispatch is killed with SIGKILL mid-stream and restarted', async () => {
-    const { store, startDispatch, receiveAll } = await deployment('sigkill');
-    const first = await startDispatch();
-    const writing = writeThousandEvents(store);
-    await eventually(
-      () => outcomes(store),
-      (events) => forwardedIds(events).length >= 300,
-      30_000,
-    );
-    first.process.kill('SIGKILL');
-    await first.stop();
-    await startDispatch();
-    await writing;
-
-    const received = await receiveAll();
-    const duplicates = expectDeliveredInOrder(received, CLIENTS, PER_CLIENT);
-    expect(received.length).toBe(TOTAL + duplicates);
-    expectOneQueuePerClient(received);
-    const recorded = await eventually(
-      () => outcomes(store),
-      (events) => forwardedIds(events).length >= TOTAL,
-    );
-    expect(forwardedIds(recorded)).toHaveLength(TOTAL);
-    expect(new Set(forwardedIds(recorded)).size).toBe(TOTAL);
+    expectOneQueuePerClient(await throughDispatchKill(await deployment('sigkill')));
   }, 300_000);
 
   it('dead-letters nothing when dispatch starts while every broker is down, and delivers once one is back', async () => {
-    const { store, startDispatch, receiveAll } = await deployment('cold');
+    const cold = await deployment('cold');
     await rocketmq.stopBroker({ crash: true });
     // The name server now answers TOPIC_NOT_EXIST for the topic, as for one that never existed.
     const probe = new RemotingSender({ instanceId: 'rmq-probe', nameServer: rocketmq.namesrv });
@@ -151,20 +104,10 @@ describe('remoting delivery through faults (RocketMQ 4.9)', () => {
     } finally {
       await probe.shutdown();
     }
-    await startDispatch();
-    const writing = writeThousandEvents(store);
-    await eventually(
-      () => outcomes(store),
-      (events) => events.some((event) => event.type === 'NotificationFailed'),
-      30_000,
-    );
-    await rocketmq.startBroker();
-    await writing;
+    await startedDuringOutage(cold, { start: () => rocketmq.startBroker() });
 
-    const received = await receiveAll();
-    expectDeliveredInOrder(received, CLIENTS, PER_CLIENT);
     const recorded = await eventually(
-      () => outcomes(store),
+      () => outcomes(cold.store),
       (events) => new Set(forwardedIds(events)).size >= TOTAL,
     );
     const failures = recorded.filter((event) => event.type === 'NotificationFailed');
