@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MqttClient } from 'mqtt';
-import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
 import { Scrape } from '../support/prometheus.js';
 import { collectOverRemoting } from '../support/remoting-consumer.js';
 import { createTopic, namesrv } from '../support/rocketmq.js';
-import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
+import { eventually, startThreeApps } from '../support/system-clients.js';
 
 /**
  * Issue 15 on real parts: a rule whose RocketMQ instance is a name server (the remoting protocol, no proxy in the
@@ -14,26 +12,16 @@ import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
 const TOPIC = `remoting-e2e-${Date.now()}`;
 const GROUP = 'GID_remoting_e2e';
 
-let env: Record<string, string>;
-let apps: RunningApp[] = [];
-const clients: MqttClient[] = [];
-const api = (...args: Parameters<ReturnType<typeof apiOf>>) => apiOf(env)(...args);
-const connect = (clientId: string) => mqttConnector(env, clients)(clientId);
+let deployment: Awaited<ReturnType<typeof startThreeApps>>;
+const api = (...args: Parameters<typeof deployment.api>) => deployment.api(...args);
+const connect = (clientId: string) => deployment.connect(clientId);
 
 beforeAll(async () => {
   await createTopic(TOPIC); // a normal topic: the remoting kind still keeps each client on one queue
-  env = await isolatedEnv();
-  apps = await Promise.all([
-    startApp('rule-manager', env),
-    startApp('presence-ingest', env),
-    startApp('rocketmq-dispatch', env),
-  ]);
+  deployment = await startThreeApps();
 }, 120_000);
 
-afterAll(async () => {
-  for (const client of clients) client.end(true);
-  await Promise.all(apps.map((app) => app.stop()));
-});
+afterAll(() => deployment?.stop());
 
 describe('a client status notification over the remoting protocol, end to end', () => {
   it('registers a name server instance and a rule on it, the topic checked through the name server', async () => {
@@ -95,7 +83,7 @@ describe('a client status notification over the remoting protocol, end to end', 
   }, 90_000);
 
   it('counts them on rocketmq-dispatch /metrics as the gRPC kind does', async () => {
-    const url = `http://127.0.0.1:${Number(env['METRICS_PORT']) + 1}/metrics`;
+    const url = `http://127.0.0.1:${Number(deployment.env['METRICS_PORT']) + 1}/metrics`;
     const rule = { rule_id: 'remoting-e2e' };
     const scrape = await eventually(
       () => Scrape.of(url),
