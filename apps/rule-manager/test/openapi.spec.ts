@@ -50,7 +50,7 @@ it('documents every served route, with examples, at /api/docs', async () => {
     )
     .sort();
   expect(documented).toEqual(servedRoutes());
-  expect(documented).toHaveLength(44); // 43 API routes and /health
+  expect(documented).toHaveLength(45); // 44 API routes and /health
   expect(
     document.paths['/api/v1/rules']!['post'].requestBody.content['application/json'].schema.example,
   ).toMatchObject({

@@ -95,6 +95,20 @@ describe('remoting instances', () => {
       data: { instanceId: 'rmq-switch', nameServer: '10.0.0.7:9876' },
     });
     expect(events.at(-1)!.data).not.toHaveProperty('endpoints');
+    const history = await api.call('GET', '/api/v1/rocketmq-instances/rmq-switch/history');
+    expect(history.body['items'].map((entry: { type: string }) => entry.type)).toEqual([
+      'RocketmqInstanceRegistered',
+      'RocketmqInstanceUpdated',
+    ]);
+    expect(history.body['items'][1]).toMatchObject({
+      actor: expect.any(String),
+      changes: { endpoints: { before: UNREACHABLE_ROCKETMQ }, nameServer: { after: '10.0.0.7:9876' } },
+    });
+    expect(JSON.stringify(history.body)).not.toContain('sw-secret');
+    expect((await api.call('GET', '/api/v1/rocketmq-instances/rmq-never/history')).body).toMatchObject({
+      status: 404,
+      code: 'ROCKETMQ_INSTANCE_NOT_FOUND',
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Group, RocketmqInstance, Rule } from '#libs/rules';
+import type { Group, HistoryEntry, RocketmqInstance, Rule } from '#libs/rules';
 
 export const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
@@ -38,3 +38,8 @@ export function rocketmqInstanceRepresentation(instance: RocketmqInstance) {
     createdAt: iso(instance.createdAt),
   };
 }
+
+export const historyRepresentation = (entry: HistoryEntry) => ({
+  ...entry,
+  occurredAt: iso(entry.occurredAt),
+});
