@@ -5,86 +5,38 @@
 //
 //   npm run build && node bench/remoting-yardsticks.mjs      (prints figures; not a test)
 //   BENCH_YARDSTICK_MESSAGES (default 20000) per figure, DISPATCH_CONCURRENCY (default 256) in flight.
-import { Message, Producer } from 'ali-ons';
 import { createTopics } from '../scripts/rocketmq/index.mjs';
-import { bareClientSends, batchedSends, calls, drive } from './support/send-yardsticks.mjs';
-
-const { RemotingSender } = await import('../dist/libs/rocketmq/src/index.js');
+import { bareRemotingSends, remotingSenderSends } from './support/remoting-send-yardsticks.mjs';
+import { bareClientSends, batchedSends } from './support/send-yardsticks.mjs';
 
 const NAME_SERVER = process.env.ROCKETMQ_NAMESRV ?? '127.0.0.1:9876';
 const ENDPOINT = process.env.ROCKETMQ_ENDPOINT ?? '127.0.0.1:8081';
 const CLIENTS = 1_000;
 const COUNT = Number(process.env.BENCH_YARDSTICK_MESSAGES ?? 20_000);
 const IN_FLIGHT = Number(process.env.DISPATCH_CONCURRENCY ?? 256);
-const WARM_UP = 500;
 
 const run = Date.now().toString(36);
 const normal = `yardstick-remoting-${run}`;
 const fifo = `yardstick-remoting-fifo-${run}`;
 await createTopics([{ name: normal }, { name: fifo, fifo: true }], { namesrv: NAME_SERVER });
 
-const silent = { info() {}, debug() {}, warn() {}, error() {} };
-
-/** ali-ons as an application would use it: Producer.send, one message per call, no retries. */
-async function bareRemotingSends({ topic, fifo: isFifo }) {
-  const producer = new Producer({
-    nameSrv: [NAME_SERVER],
-    httpclient: {},
-    producerGroup: 'yardstick',
-    instanceName: `yardstick-${process.pid}`,
-    retryTimesWhenSendFailed: 0,
-    logger: silent,
-  });
-  producer.on('error', () => undefined);
-  await producer.ready();
-  const send = async ([status]) => {
-    const message = new Message(status.topic, status.tag, Buffer.from(status.body, 'utf8'));
-    message.keys = status.keys;
-    Object.assign(message.properties, status.properties);
-    if (status.messageGroup) message.shardingKey = status.messageGroup;
-    try {
-      return [{ messageId: (await producer.send(message)).msgId }];
-    } catch (error) {
-      return [{ failure: 'transient', error: String(error) }];
-    }
-  };
-  try {
-    const plan = { topic, fifo: isFifo, clients: CLIENTS, perCall: 1 };
-    await drive(calls({ ...plan, count: WARM_UP }), IN_FLIGHT, send);
-    return await drive(calls({ ...plan, count: COUNT }), IN_FLIGHT, send);
-  } finally {
-    await producer.close();
-  }
-}
-
-/** RemotingSender.sendBatch: `perCall` messages per call, IN_FLIGHT messages at once. */
-async function remotingSenderSends({ topic, fifo: isFifo, perCall }) {
-  const sender = new RemotingSender({ instanceId: 'rmq-bench-remoting', nameServer: NAME_SERVER });
-  const send = (call) => sender.sendBatch(call);
-  const lanes = Math.max(1, Math.ceil(IN_FLIGHT / perCall));
-  try {
-    const plan = { topic, fifo: isFifo, clients: CLIENTS, perCall };
-    await drive(calls({ ...plan, count: WARM_UP }), lanes, send);
-    return { ...(await drive(calls({ ...plan, count: COUNT }), lanes, send)), lanes };
-  } finally {
-    await sender.shutdown();
-  }
-}
-
+const remoting = { nameServer: NAME_SERVER, clients: CLIENTS, count: COUNT, inFlight: IN_FLIGHT };
+const bareRemoting = (options) => bareRemotingSends({ ...remoting, ...options });
+const remotingSender = (options) => remotingSenderSends({ ...remoting, ...options });
 const grpc = { endpoint: ENDPOINT, clients: CLIENTS, count: COUNT, inFlight: IN_FLIGHT };
 const figures = [
-  ['remoting  ali-ons Producer.send, normal topic', await bareRemotingSends({ topic: normal, fifo: false })],
+  ['remoting  ali-ons Producer.send, normal topic', await bareRemoting({ topic: normal, fifo: false })],
   [
     'remoting  ali-ons Producer.send, FIFO topic (shardingKey)',
-    await bareRemotingSends({ topic: fifo, fifo: true }),
+    await bareRemoting({ topic: fifo, fifo: true }),
   ],
   [
     'remoting  RemotingSender, normal topic, 32 per call',
-    await remotingSenderSends({ topic: normal, fifo: false, perCall: 32 }),
+    await remotingSender({ topic: normal, fifo: false, perCall: 32 }),
   ],
   [
     'remoting  RemotingSender, FIFO topic, 3 per call (in order)',
-    await remotingSenderSends({ topic: fifo, fifo: true, perCall: 3 }),
+    await remotingSender({ topic: fifo, fifo: true, perCall: 3 }),
   ],
   [
     'gRPC      bare client Producer.send, normal topic',

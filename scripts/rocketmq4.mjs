@@ -1,182 +1,30 @@
 #!/usr/bin/env node
 // An Apache RocketMQ 4.9 (name server + broker, remoting protocol only, no proxy) beside the shared RocketMQ 5 of
-// scripts/rocketmq.mjs, on other ports, for trying and testing the remoting kind of instance (issue 15). Jars
-// from Maven Central (rocketmq/4.9/pom.xml) into .rocketmq/4.9/lib; a fresh store each run; Ctrl-C stops both.
+// scripts/rocketmq.mjs, on other ports (scripts/rocketmq/rocketmq4.mjs). A fresh store each run; Ctrl-C stops both.
 //
 //   node scripts/rocketmq4.mjs run [--acl]            name server 127.0.0.1:19876, broker 127.0.0.1:20911
 //                                                     (--acl: plain ACL, access key relay-test / secret relay-test-secret)
 //   node scripts/rocketmq4.mjs topic <name> [--orderly]  create a topic (4 queues) on it; --orderly: an
 //                                                     ordered topic (the name server's order config)
-import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { NAMESRV, startRocketMQ4, topic } from './rocketmq/rocketmq4.mjs';
 
-import { runJava } from './rocketmq/java.mjs';
-import { REPO_ROOT, STATE_DIR } from './rocketmq/paths.mjs';
-import { spawnJvm, stopJvm, waitForOutput } from './rocketmq/process.mjs';
-
-const POM = join(REPO_ROOT, 'rocketmq', '4.9', 'pom.xml');
-const HOME = join(STATE_DIR, '4.9');
-const LIB = join(HOME, 'lib');
-const NAMESRV = '127.0.0.1:19876';
-// The broker also listens on 20909 (listenPort - 2, VIP channel) and 20912 (listenPort + 1, HA).
-const BROKER_PORT = 20911;
-const CLUSTER = 'Relay4Cluster';
-export const ACL_ACCOUNT = { accessKey: 'relay-test', secretKey: 'relay-test-secret' };
-
-const JVM = [
-  '-XX:+UseSerialGC',
-  '-XX:TieredStopAtLevel=1',
-  '--add-exports=java.base/sun.nio.ch=ALL-UNNAMED',
-  '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
-  '--add-opens=java.base/java.nio=ALL-UNNAMED',
-  '--add-opens=java.base/java.lang=ALL-UNNAMED',
-  '--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED',
-  '-XX:+IgnoreUnrecognizedVMOptions',
-  '-Djava.net.preferIPv4Stack=true',
-  `-Duser.home=${HOME}`,
-  `-Drocketmq.home.dir=${HOME}`,
-  '-cp',
-  join(LIB, '*'),
-];
-const say = (line) => console.error(`[rocketmq4] ${line}`);
-
-async function ensureJars() {
-  try {
-    if (readdirSync(LIB).some((name) => name.startsWith('rocketmq-broker-'))) return;
-  } catch {
-    // not resolved yet
-  }
-  say(`resolving Apache RocketMQ 4.9 jars with Maven into ${LIB} (first run only)…`);
-  const args = [
-    '-B',
-    '-q',
-    '-f',
-    POM,
-    'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
-  ];
-  const code = await new Promise((resolve) =>
-    spawn('mvn', [...args, `-DoutputDirectory=${LIB}`, '-DincludeScope=runtime'], { stdio: 'inherit' }).on(
-      'close',
-      resolve,
-    ),
-  );
-  if (code !== 0) throw new Error(`Maven could not resolve the jars of ${POM} (exit ${code})`);
-}
-
-/** 4.x reads its logback configuration from $ROCKETMQ_HOME/conf and exits without it. */
-function writeConf({ acl }) {
-  const conf = join(HOME, 'conf');
-  mkdirSync(conf, { recursive: true });
-  for (const role of ['namesrv', 'broker', 'tools'])
-    writeFileSync(
-      join(conf, `logback_${role}.xml`),
-      `<configuration><appender name="F" class="ch.qos.logback.core.FileAppender"><file>${join(HOME, 'logs', `${role}.log`)}</file>` +
-        `<encoder><pattern>%d %p %c{0} - %m%n</pattern></encoder></appender><root level="INFO"><appender-ref ref="F"/></root></configuration>`,
-    );
-  const store = join(HOME, 'store');
-  rmSync(store, { recursive: true, force: true });
-  writeFileSync(join(conf, 'namesrv.conf'), `listenPort=${NAMESRV.split(':')[1]}\n`);
-  writeFileSync(
-    join(conf, 'broker.conf'),
-    [
-      `brokerClusterName=${CLUSTER}`,
-      'brokerName=broker-4',
-      'brokerId=0',
-      `listenPort=${BROKER_PORT}`,
-      `namesrvAddr=${NAMESRV}`,
-      'brokerIP1=127.0.0.1',
-      `storePathRootDir=${store}`,
-      `storePathCommitLog=${join(store, 'commitlog')}`,
-      // 4.x's default (true) would create any topic a producer names: topics here are made on purpose.
-      'autoCreateTopicEnable=false',
-      `aclEnable=${acl}`,
-      '',
-    ].join('\n'),
-  );
-  writeFileSync(
-    join(conf, 'plain_acl.yml'),
-    `globalWhiteRemoteAddresses: []\naccounts:\n  - accessKey: ${ACL_ACCOUNT.accessKey}\n    secretKey: ${ACL_ACCOUNT.secretKey}\n    admin: true\n`,
-  );
-  // mqadmin signs its requests with the account of conf/tools.yml when the file is there.
-  const tools = join(conf, 'tools.yml');
-  if (acl) writeFileSync(tools, `accessKey: ${ACL_ACCOUNT.accessKey}\nsecretKey: ${ACL_ACCOUNT.secretKey}\n`);
-  else rmSync(tools, { force: true });
-  mkdirSync(join(HOME, 'logs'), { recursive: true });
-  return conf;
-}
-
-async function run({ acl }) {
-  await ensureJars();
-  const conf = writeConf({ acl });
-  const out = (role) => join(HOME, 'logs', `${role}.out`);
-  const namesrv = spawnJvm(
-    'namesrv 4.9',
-    ['-Xmx128m', ...JVM, 'org.apache.rocketmq.namesrv.NamesrvStartup', '-c', join(conf, 'namesrv.conf')],
-    { outFile: out('namesrv') },
-  );
-  await waitForOutput(namesrv, /The Name Server boot success/, { timeoutMs: 60_000 });
-  const broker = spawnJvm(
-    'broker 4.9',
-    [
-      '-Xmx256m',
-      '-XX:MaxDirectMemorySize=256m',
-      ...JVM,
-      'org.apache.rocketmq.broker.BrokerStartup',
-      '-c',
-      join(conf, 'broker.conf'),
-    ],
-    { outFile: out('broker') },
-  );
-  await waitForOutput(broker, /boot success/, { timeoutMs: 90_000 });
-  console.log(
-    `RocketMQ 4.9 ready: name server ${NAMESRV}, broker 127.0.0.1:${BROKER_PORT}${acl ? `, ACL on (${ACL_ACCOUNT.accessKey})` : ''}; Ctrl-C to stop`,
-  );
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'run') {
+  const rocketmq = await startRocketMQ4({
+    acl: rest.includes('--acl'),
+    log: (line) => console.log(`${line}; Ctrl-C to stop`),
+  });
   const stop = async () => {
-    await stopJvm(broker);
-    await stopJvm(namesrv);
+    await rocketmq.stop();
     process.exit(0);
   };
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stop());
-}
-
-async function topic(name, { orderly }) {
+} else if (command === 'topic') {
+  const name = rest.find((arg) => !arg.startsWith('--'));
   if (!name) throw new Error('usage: node scripts/rocketmq4.mjs topic <name>');
-  await ensureJars();
-  const { code, stdout, stderr } = await runJava(
-    [
-      '-Xmx256m',
-      ...JVM,
-      'org.apache.rocketmq.tools.command.MQAdminStartup',
-      'updateTopic',
-      '-n',
-      NAMESRV,
-      '-c',
-      CLUSTER,
-      '-t',
-      name,
-      '-r',
-      '4',
-      '-w',
-      '4',
-      ...(orderly ? ['-o', 'true'] : []),
-    ],
-    { doneWhen: /create topic to .* success/ },
-  );
-  // mqadmin prints a refusal and exits 0: only its success line counts.
-  if (code !== 0 || !/create topic to .* success/.test(stdout))
-    throw new Error(`could not create topic ${name} on ${NAMESRV}:\n${stdout}${stderr}`);
+  await topic(name, { orderly: rest.includes('--orderly') });
   console.log(`created topic ${name} on ${NAMESRV}`);
-}
-
-const [command, ...rest] = process.argv.slice(2);
-if (command === 'run') await run({ acl: rest.includes('--acl') });
-else if (command === 'topic')
-  await topic(
-    rest.find((arg) => !arg.startsWith('--')),
-    { orderly: rest.includes('--orderly') },
-  );
-else {
+} else {
   console.error('usage: node scripts/rocketmq4.mjs run [--acl] | topic <name> [--orderly]');
   process.exitCode = 2;
 }

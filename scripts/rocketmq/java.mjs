@@ -9,7 +9,7 @@ export const INSTALL_HINT =
 
 // RocketMQ's store casts to sun.nio.ch.DirectBuffer and uses Unsafe (apache/rocketmq#9779);
 // Java 17 refuses that without these.
-const JAVA17_FLAGS = [
+export const JAVA17_FLAGS = [
   '--add-exports=java.base/sun.nio.ch=ALL-UNNAMED',
   '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
   '--add-opens=java.base/java.nio=ALL-UNNAMED',

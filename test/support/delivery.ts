@@ -1,7 +1,7 @@
 // Test fixtures for dispatch: a rule seeded through the real control plane decider, presence events written to
 // the store as presence-ingest writes them, and the checks of what a consumer received.
 import { expect } from '@jest/globals';
-import { newEventId, type EventStore, type StreamAppend } from '#libs/event-store';
+import { newEventId, type EventStore, type RecordedEvent, type StreamAppend } from '#libs/event-store';
 import { clientStream, type PresenceEventType } from '#libs/presence';
 import {
   controlPlaneStream,
@@ -20,12 +20,19 @@ export interface SeededRule {
   topic: string;
 }
 
-/** Registers the local RocketMQ as `rmq-local`, then each rule's group and the enabled rule, as rule-manager would. */
-export async function seedRules(store: EventStore, rules: SeededRule[]): Promise<void> {
+/**
+ * Registers the local RocketMQ as `rmq-local` (its proxy, or `address`: e.g. `{ nameServer }` for the remoting
+ * kind), then each rule's group and the enabled rule, as rule-manager would.
+ */
+export async function seedRules(
+  store: EventStore,
+  rules: SeededRule[],
+  address: { endpoints: string } | { nameServer: string } = { endpoints: rocketmqEndpoint() },
+): Promise<void> {
   const commands: ControlPlaneCommand[] = [
     {
       type: 'RegisterRocketmqInstance',
-      data: { input: { instanceId: 'rmq-local', region: 'local', endpoints: rocketmqEndpoint() } },
+      data: { input: { instanceId: 'rmq-local', region: 'local', ...address } },
     },
   ];
   for (const { ruleId, groupId, topic } of rules) {
@@ -166,3 +173,13 @@ export function expectDeliveredInOrder(
   }
   return duplicates;
 }
+
+/** Every delivery outcome recorded so far (NotificationForwarded, NotificationFailed, …), in store order. */
+export async function outcomes(store: EventStore): Promise<RecordedEvent[]> {
+  return store.readAll(0, { filter: { streamPrefixes: ['delivery-'] }, limit: 100_000 });
+}
+
+export const forwardedIds = (events: RecordedEvent[]) =>
+  events
+    .filter((event) => event.type === 'NotificationForwarded')
+    .map((event) => event.data['notificationId']);

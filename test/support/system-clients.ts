@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { EventStore, RecordedEvent } from '#libs/event-store';
-import { E2E_ADMIN_SECRET } from './app-processes.js';
+import { E2E_ADMIN_SECRET, isolatedEnv, startApp } from './app-processes.js';
 
 /** Calls rule-manager's API of a deployment started with `isolatedEnv`, as its admin. */
 export function apiOf(env: Record<string, string>) {
@@ -55,3 +55,23 @@ export const storedEventsOf = (
     (events) => events.length >= count,
     10_000,
   );
+
+/** The three apps as processes on an isolated environment, its admin API and MQTT clients; `stop` ends them all. */
+export async function startThreeApps(overrides: Record<string, string> = {}) {
+  const env = await isolatedEnv(overrides);
+  const apps = await Promise.all([
+    startApp('rule-manager', env),
+    startApp('presence-ingest', env),
+    startApp('rocketmq-dispatch', env),
+  ]);
+  const clients: MqttClient[] = [];
+  return {
+    env,
+    api: apiOf(env),
+    connect: mqttConnector(env, clients),
+    async stop() {
+      for (const client of clients) client.end(true);
+      await Promise.all(apps.map((app) => app.stop()));
+    },
+  };
+}

@@ -88,6 +88,21 @@ describe('the ops console', () => {
     await browser.screenshot(page, 'groups');
   });
 
+  it('registers a remoting instance by its name server, the TLS refusal beside its field', async () => {
+    await page.getByRole('link', { name: 'RocketMQ instances' }).click();
+    await page.getByLabel('Instance ID').fill('rmq-remoting');
+    await page.getByLabel('Region').fill('local');
+    await page.getByLabel('Name server').fill(process.env['ROCKETMQ_NAMESRV']!);
+    await page.getByLabel('TLS').selectOption('true');
+    await page.getByRole('button', { name: 'Register RocketMQ instance' }).click();
+    await fieldError(page, 'tls', 'plain TCP only');
+    await page.getByLabel('TLS').selectOption('false');
+    await page.getByRole('button', { name: 'Register RocketMQ instance' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'rmq-remoting' });
+    await row.getByRole('cell', { name: 'Remoting (name server)' }).waitFor();
+    await row.getByRole('cell', { name: process.env['ROCKETMQ_NAMESRV']! }).waitFor();
+  });
+
   it('creates a rule through the three-step wizard, each API error beside its field', async () => {
     await page.getByRole('link', { name: 'Rules' }).click();
     await page.getByRole('link', { name: 'Create Rule' }).click();

@@ -2,9 +2,23 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { openEventStore, type EventStore, type RecordedEvent } from '#libs/event-store';
+import { openEventStore, type EventStore } from '#libs/event-store';
 import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
-import { allArrived, expectDeliveredInOrder, seedRules, writePresence } from '../support/delivery.js';
+import {
+  allArrived,
+  expectDeliveredInOrder,
+  forwardedIds,
+  outcomes,
+  seedRules,
+} from '../support/delivery.js';
+import {
+  CLIENTS,
+  PER_CLIENT,
+  TOTAL,
+  throughDispatchKill,
+  throughOutage,
+  writeThousandEvents,
+} from '../support/fault-scenarios.js';
 import {
   collectMessages,
   createConsumerGroup,
@@ -20,9 +34,6 @@ import { eventually } from '../support/system-clients.js';
  * presence-ingest writes them (50 clients × 20 = 1,000 events over about 10 s); a FIFO consumer group reads the
  * topic, and each test checks every notification arrived, per-client order, and that duplicates repeat the ID.
  */
-const CLIENTS = 50;
-const PER_CLIENT = 20;
-const TOTAL = CLIENTS * PER_CLIENT;
 const GROUP = 'GID_faults';
 
 const running: { apps: RunningApp[]; stores: EventStore[] } = { apps: [], stores: [] };
@@ -58,84 +69,30 @@ async function deployment(name: string, storeUrl?: (dataDir: string) => string) 
       until: allArrived(CLIENTS, PER_CLIENT),
       timeoutMs: 150_000,
     });
-  return { store, startDispatch, receiveAll };
+  return { store, groupId: GROUP, startDispatch, receiveAll };
 }
-
-const writeThousandEvents = (store: EventStore) =>
-  writePresence(store, { groupId: GROUP, clients: CLIENTS, perClient: PER_CLIENT, perSecond: 100 });
-
-async function outcomes(store: EventStore): Promise<RecordedEvent[]> {
-  return store.readAll(0, { filter: { streamPrefixes: ['delivery-'] }, limit: 100_000 });
-}
-
-const forwardedIds = (events: RecordedEvent[]) =>
-  events
-    .filter((event) => event.type === 'NotificationForwarded')
-    .map((event) => event.data['notificationId']);
 
 describe('delivery through faults', () => {
   it('delivers every notification, in order per client, through a 30 s RocketMQ outage', async () => {
-    const { store, startDispatch, receiveAll } = await deployment('outage');
-    await startDispatch();
-    const writing = writeThousandEvents(store);
-    await eventually(
-      () => outcomes(store),
-      (events) => forwardedIds(events).length >= 50,
-      30_000,
-    );
-    await stopBroker({ crash: true });
-    await new Promise((resolve) => setTimeout(resolve, 30_000));
-    await startBroker();
-    await writing;
-
-    const received = await receiveAll();
-    expectDeliveredInOrder(received, CLIENTS, PER_CLIENT);
-    const recorded = await eventually(
-      () => outcomes(store),
-      (events) => new Set(forwardedIds(events)).size >= TOTAL,
-    );
-    expect(new Set(forwardedIds(recorded)).size).toBe(TOTAL);
-    // The outage was seen and retried as transient; nothing was given up on.
-    const failures = recorded.filter((event) => event.type === 'NotificationFailed');
-    expect(failures.length).toBeGreaterThan(0);
-    expect(failures.every((event) => event.data['failure'] === 'transient')).toBe(true);
-    expect(recorded.filter((event) => event.type === 'NotificationDeadLettered')).toEqual([]);
+    await throughOutage(await deployment('outage'), {
+      stop: () => stopBroker({ crash: true }),
+      start: () => startBroker(),
+    });
   }, 300_000);
 
   it('delivers every notification when dispatch is killed with SIGKILL mid-stream and restarted', async () => {
-    const { store, startDispatch, receiveAll } = await deployment('sigkill');
-    const first = await startDispatch();
-    const writing = writeThousandEvents(store);
-    await eventually(
-      () => outcomes(store),
-      (events) => forwardedIds(events).length >= 300,
-      30_000,
-    );
-    first.process.kill('SIGKILL');
-    await first.stop();
-    await startDispatch();
-    await writing;
-
-    const received = await receiveAll();
-    const duplicates = expectDeliveredInOrder(received, CLIENTS, PER_CLIENT);
-    expect(received.length).toBe(TOTAL + duplicates);
-    // Resent notifications are recorded once: their outcome's event ID comes from the notification ID.
-    const recorded = await eventually(
-      () => outcomes(store),
-      (events) => forwardedIds(events).length >= TOTAL,
-    );
-    expect(forwardedIds(recorded)).toHaveLength(TOTAL);
-    expect(new Set(forwardedIds(recorded)).size).toBe(TOTAL);
+    await throughDispatchKill(await deployment('sigkill'));
   }, 300_000);
 
   it('delivers every notification when the PostgreSQL of the store restarts mid-stream', async () => {
     const schema = `faults_${randomUUID().slice(0, 8)}`;
-    const { store, startDispatch, receiveAll } = await deployment(
+    const postgres = await deployment(
       'postgres',
       () => `postgres://postgres@127.0.0.1:5432/test?schema=${schema}`,
     );
+    const { store, startDispatch, receiveAll } = postgres;
     const dispatch = await startDispatch();
-    const writing = writeThousandEvents(store);
+    const writing = writeThousandEvents(postgres);
     await eventually(
       () => outcomes(store),
       (events) => forwardedIds(events).length >= 200,

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MqttClient } from 'mqtt';
-import { isolatedEnv, startApp, type RunningApp } from '../support/app-processes.js';
 import { collectMessages, createConsumerGroup, createTopic } from '../support/rocketmq.js';
 import { Scrape } from '../support/prometheus.js';
-import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
+import { eventually, startThreeApps } from '../support/system-clients.js';
 
 /**
  * The walking skeleton on real parts: three apps as processes, a real RocketMQ, real MQTT clients. One client
@@ -14,28 +12,17 @@ const GROUP = 'GID_e2e';
 const OTHER_GROUP = 'GID_other';
 const CONSUMER_GROUP = `e2e-consumer-${Date.now()}`;
 
-let env: Record<string, string>;
-let apps: RunningApp[] = [];
-const clients: MqttClient[] = [];
-
-const api = (...args: Parameters<ReturnType<typeof apiOf>>) => apiOf(env)(...args);
-const connect = (clientId: string) => mqttConnector(env, clients)(clientId);
+let deployment: Awaited<ReturnType<typeof startThreeApps>>;
+const api = (...args: Parameters<typeof deployment.api>) => deployment.api(...args);
+const connect = (clientId: string) => deployment.connect(clientId);
 
 beforeAll(async () => {
   await createTopic(TOPIC, { fifo: true });
   await createConsumerGroup(CONSUMER_GROUP);
-  env = await isolatedEnv();
-  apps = await Promise.all([
-    startApp('rule-manager', env),
-    startApp('presence-ingest', env),
-    startApp('rocketmq-dispatch', env),
-  ]);
+  deployment = await startThreeApps();
 }, 120_000);
 
-afterAll(async () => {
-  for (const client of clients) client.end(true);
-  await Promise.all(apps.map((app) => app.stop()));
-});
+afterAll(() => deployment?.stop());
 
 describe('a client status notification, end to end', () => {
   it('registers a RocketMQ instance, two groups and a rule over HTTP', async () => {
@@ -124,7 +111,7 @@ describe('a client status notification, end to end', () => {
   }, 90_000);
 
   it('counts the forwarded notifications and their latencies on rocketmq-dispatch /metrics', async () => {
-    const url = `http://127.0.0.1:${Number(env['METRICS_PORT']) + 1}/metrics`;
+    const url = `http://127.0.0.1:${Number(deployment.env['METRICS_PORT']) + 1}/metrics`;
     const rule = { rule_id: 'e2e-status' };
     const scrape = await eventually(
       () => Scrape.of(url),

@@ -27,6 +27,7 @@ import { HealthHttpController } from './health/health.http.controller.js';
 import { Peers } from './health/peers.js';
 import { ProblemDetailsFilter } from './http/problem-details.filter.js';
 import { RuleHistoryHttpController } from './rule-history/rule-history.http.controller.js';
+import { RocketmqInstanceHistoryHttpController } from './rocketmq-instances/rocketmq-instance-history.http.controller.js';
 import { NotificationsHttpController } from './notifications/notifications.http.controller.js';
 import { DeliveryCountersHttpController } from './delivery-counters/delivery-counters.http.controller.js';
 import { DeliveryCountersMetrics } from './delivery-counters/delivery-counters.metrics.js';
@@ -57,6 +58,7 @@ export class RuleManagerModule {
         ChangeRuleStatusHttpController,
         DeleteRuleHttpController,
         RuleHistoryHttpController,
+        RocketmqInstanceHistoryHttpController,
         NotificationsHttpController,
         DeliveryCountersHttpController,
         DeadLettersHttpController,

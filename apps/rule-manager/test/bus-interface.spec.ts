@@ -98,6 +98,17 @@ describe.each(Object.keys(transports))('the control plane over the %s bus', (tra
     expect(await api.store.headPosition()).toBe(before);
   });
 
+  it('registers a remoting instance by its name server and refuses TLS for it, as HTTP does', async () => {
+    const remoting = { instanceId: 'rmq-bus-ns', region: 'local', nameServer: '127.0.0.1:9;127.0.0.1:10' };
+    expect(await command('RegisterRocketmqInstance', { input: { ...remoting, tls: true } })).toMatchObject({
+      ok: false,
+      problem: { status: 400, errors: [{ field: 'tls', rule: 'unsupported' }] },
+    });
+    expect(await command('RegisterRocketmqInstance', { input: remoting })).toMatchObject({ ok: true });
+    const { rocketmqInstances } = await send(BUS_PATTERNS.controlPlane, {});
+    expect(rocketmqInstances).toContainEqual(expect.objectContaining(remoting));
+  });
+
   it('names the first broken part of a malformed message, in the words it always used', async () => {
     const types =
       'RegisterGroup, UpdateGroup, DeleteGroup, RegisterRocketmqInstance, UpdateRocketmqInstance, ' +

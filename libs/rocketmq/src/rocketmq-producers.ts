@@ -1,56 +1,50 @@
-import { NotFoundException } from 'rocketmq-client-nodejs';
 import type { StatusMessage } from '#libs/notifications';
 import type { RocketmqInstance } from '#libs/rules';
+import { GrpcSender, unreachableReason } from './grpc-sender.js';
+import { addressOf, type InstanceSender, type TopicCheck } from './instance-sender.js';
 import { type BatchEntryResult, batchDestination, RouteAwareProducer } from './rocketmq-batch-send.js';
+import { RemotingSender } from './remoting/remoting-sender.js';
 import { classifySendFailure, SendFailedError } from './send-failure.js';
 
-/** rocketmq-client-nodejs MessageType.FIFO (apache/rocketmq/v2 definition.proto). */
-const FIFO = 2;
+export type { TopicCheck } from './instance-sender.js';
+
 const REQUEST_TIMEOUT_MS = 5_000;
-/** gRPC UNAVAILABLE / DEADLINE_EXCEEDED: the proxy could not be reached. */
-const UNREACHABLE_CODES = new Set([4, 14]);
 
 export interface ProducerLog {
   log(message: string): void;
   debug(message: string): void;
 }
 
-export type TopicCheck = { exists: true; fifo: boolean } | { exists: false } | { unreachable: string };
-
-interface ProducerEntry {
-  /** The instance settings it was made with: a change of endpoints or credentials makes a new producer. */
+interface SenderEntry {
+  /** The instance settings it was made with: a change of address, kind or credentials makes a new sender. */
   signature: string;
-  producer: Promise<RouteAwareProducer>;
+  sender: Promise<InstanceSender>;
 }
 
 /**
- * One producer per registered RocketMQ instance, created on first use with the instance's endpoints, namespace,
- * credentials and TLS. Tells FIFO topics apart by their route, because RocketMQ refuses a message group on a
- * normal topic and FIFO topics need one for per-client order.
+ * The one sender port of dispatch, replay and the topic checks: one producer per registered RocketMQ instance,
+ * created on first use from the instance record, over gRPC to a proxy (`endpoints`) or over the remoting protocol
+ * to name servers (`nameServer`), with its namespace, credentials and (gRPC) TLS.
  */
 export class RocketmqProducers {
-  private readonly producers = new Map<string, ProducerEntry>();
+  private readonly senders = new Map<string, SenderEntry>();
 
   constructor(
     private readonly decryptSecret: (ciphertext: string) => string,
     private readonly logger: ProducerLog,
   ) {}
 
-  async isFifoTopic(instance: RocketmqInstance, topic: string): Promise<boolean> {
-    const route = await (await this.producer(instance)).routeOf(topic);
-    return route.messageQueues.some((queue) => queue.acceptMessageTypesList.includes(FIFO));
+  /** Whether messages to `topic` carry the client ID as message group: FIFO topics (gRPC), every topic (remoting). */
+  async shardsByClient(instance: RocketmqInstance, topic: string): Promise<boolean> {
+    return (await this.sender(instance)).shardsByClient(topic);
   }
 
   /** Asks the instance for the topic's route: it exists, it does not, or the instance cannot be reached. */
   async checkTopic(instance: RocketmqInstance, topic: string): Promise<TopicCheck> {
     try {
-      return { exists: true, fifo: await this.isFifoTopic(instance, topic) };
+      return await (await this.sender(instance)).checkTopic(topic);
     } catch (error) {
-      if (error instanceof NotFoundException) return { exists: false };
-      const code = (error as { code?: number }).code;
-      if (code !== undefined && UNREACHABLE_CODES.has(code))
-        return { unreachable: String((error as Error).message) };
-      return { unreachable: String(error) };
+      return { unreachable: unreachableReason(error) };
     }
   }
 
@@ -63,9 +57,9 @@ export class RocketmqProducers {
   }
 
   /**
-   * Sends several messages in one SendMessage call and answers per entry, in the same order. All share one topic
-   * and, on FIFO topics, one message group (the caller groups them; a mixed batch rejects with MixedBatchError).
-   * A failed call (unreachable, timeout, unknown topic) gives every entry its classified failure.
+   * Sends several messages at once and answers per entry, in the same order. All share one topic and, when
+   * sharded, one message group (the caller groups them; a mixed batch rejects with MixedBatchError). A failed
+   * call (unreachable, timeout, unknown topic) gives every entry its classified failure.
    */
   async sendBatch(
     instance: RocketmqInstance,
@@ -73,44 +67,55 @@ export class RocketmqProducers {
   ): Promise<BatchEntryResult[]> {
     if (messages.length === 0) return [];
     batchDestination(messages);
-    let producer: RouteAwareProducer;
+    let sender: InstanceSender;
     try {
-      producer = await this.producer(instance);
+      sender = await this.sender(instance);
     } catch (error) {
       const failure = classifySendFailure(error);
       return messages.map(() => failure);
     }
-    return producer.sendBatch(messages);
+    return sender.sendBatch(messages);
   }
 
   async shutdown(): Promise<void> {
-    await Promise.all([...this.producers.values()].map((entry) => this.release(entry)));
-    this.producers.clear();
+    await Promise.all([...this.senders.values()].map((entry) => this.release(entry)));
+    this.senders.clear();
   }
 
-  private producer(instance: RocketmqInstance): Promise<RouteAwareProducer> {
+  private sender(instance: RocketmqInstance): Promise<InstanceSender> {
     const signature = JSON.stringify([
       instance.endpoints,
+      instance.nameServer,
       instance.namespace,
       instance.tls,
       instance.credentials,
     ]);
-    const existing = this.producers.get(instance.instanceId);
-    if (existing?.signature === signature) return existing.producer;
+    const existing = this.senders.get(instance.instanceId);
+    if (existing?.signature === signature) return existing.sender;
     if (existing) void this.release(existing);
-    const producer = this.start(instance);
-    this.producers.set(instance.instanceId, { signature, producer });
-    // A producer that failed to start is forgotten, so the next use tries again.
-    producer.catch(() => {
-      if (this.producers.get(instance.instanceId)?.producer === producer)
-        this.producers.delete(instance.instanceId);
+    const sender = this.start(instance);
+    this.senders.set(instance.instanceId, { signature, sender });
+    // A sender that failed to start is forgotten, so the next use tries again.
+    sender.catch(() => {
+      if (this.senders.get(instance.instanceId)?.sender === sender) this.senders.delete(instance.instanceId);
     });
-    return producer;
+    return sender;
   }
 
-  private async start(instance: RocketmqInstance): Promise<RouteAwareProducer> {
+  private async start(instance: RocketmqInstance): Promise<InstanceSender> {
+    const sender =
+      instance.nameServer !== undefined
+        ? await this.startRemoting(instance, instance.nameServer)
+        : await this.startGrpc(instance);
+    this.logger.log(
+      `producer for RocketMQ instance ${instance.instanceId} at ${addressOf(instance)} started`,
+    );
+    return sender;
+  }
+
+  private async startGrpc(instance: RocketmqInstance): Promise<InstanceSender> {
     const producer = new RouteAwareProducer({
-      endpoints: instance.endpoints,
+      endpoints: String(instance.endpoints),
       namespace: instance.namespace,
       sslEnabled: instance.tls,
       requestTimeout: REQUEST_TIMEOUT_MS,
@@ -124,8 +129,31 @@ export class RocketmqProducers {
       }),
     });
     await producer.startup();
-    this.logger.log(`producer for RocketMQ instance ${instance.instanceId} at ${instance.endpoints} started`);
-    return producer;
+    return new GrpcSender(producer);
+  }
+
+  private async startRemoting(instance: RocketmqInstance, nameServer: string): Promise<InstanceSender> {
+    const sender = new RemotingSender(
+      {
+        instanceId: instance.instanceId,
+        nameServer,
+        ...(instance.namespace && { namespace: instance.namespace }),
+        ...(instance.credentials && {
+          credentials: {
+            accessKey: instance.credentials.accessKey,
+            secretKey: this.decryptSecret(instance.credentials.secretKeyCiphertext),
+          },
+        }),
+      },
+      { requestTimeoutMs: REQUEST_TIMEOUT_MS, debug: (line) => this.logger.debug(line) },
+    );
+    try {
+      await sender.ready();
+    } catch (error) {
+      await sender.shutdown();
+      throw error;
+    }
+    return sender;
   }
 
   /** The client logs every retry at error level; callers log failures once, with context. */
@@ -135,9 +163,9 @@ export class RocketmqProducers {
     return { info: () => undefined, debug: () => undefined, warn: forward, error: forward };
   }
 
-  private async release(entry: ProducerEntry): Promise<void> {
+  private async release(entry: SenderEntry): Promise<void> {
     try {
-      await (await entry.producer).shutdown();
+      await (await entry.sender).shutdown();
     } catch {
       // it never started, or RocketMQ is gone: nothing left to release
     }

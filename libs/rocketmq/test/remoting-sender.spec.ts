@@ -9,7 +9,7 @@ import {
   namesrv,
 } from '../../../test/support/rocketmq.js';
 import { clientMessages } from './batch-support.js';
-import { collectOverRemoting, only } from './remoting-support.js';
+import { collectOverRemoting, only } from '../../../test/support/remoting-consumer.js';
 
 const run = Date.now().toString(36);
 const NORMAL = `remoting-normal-${run}`;

@@ -37,7 +37,10 @@ export interface RocketmqInstanceData {
   [key: string]: unknown;
   instanceId: string;
   region: string;
-  endpoints: string;
+  /** Exactly one of the two: the gRPC proxy address (`host:port`), or the remoting name servers. */
+  endpoints?: string;
+  /** `host:port[;host:port…]`: the remoting protocol (RocketMQ 4.x name servers and brokers), without TLS. */
+  nameServer?: string;
   namespace: string;
   tls: boolean;
   credentials?: RocketmqCredentials;

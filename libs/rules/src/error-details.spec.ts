@@ -68,6 +68,18 @@ const bodies: Record<string, [string, (input: unknown) => ControlPlaneCommand, u
     ['null keys', registerInstance, instanceWith({ accessKey: null, secretKey: 'sk', tls: null })],
     ['edit changing the ID', updateInstance, instanceWith({ instanceId: 'rmq-2' })],
     ['edit with bad fields', updateInstance, { instanceId: 5, endpoints: 'x' }],
+    ['both addresses', registerInstance, instanceWith({ nameServer: 'ns:9876' })],
+    [
+      'name server with TLS',
+      registerInstance,
+      { instanceId: 'rmq-1', region: 'local', nameServer: 'ns:1', tls: true },
+    ],
+    [
+      'bad name server, no endpoints',
+      registerInstance,
+      { instanceId: 'rmq-1', region: 'local', nameServer: 7 },
+    ],
+    ['name server list malformed', updateInstance, { region: 'local', nameServer: 'a:1;b', endpoints: null }],
   ],
   credentials: [
     ['not an object', (input) => credentials('group', 'GID_fleet', input), []],

@@ -22,8 +22,17 @@ import { ROCKETMQ_INSTANCE_INPUT, rocketmqInstanceUpdate } from './rules.schemas
  */
 function parseInstance(input: unknown, credentials: RocketmqCredentials | undefined, pathId?: string) {
   const schema = pathId === undefined ? ROCKETMQ_INSTANCE_INPUT : rocketmqInstanceUpdate(pathId);
-  const { instanceId, region, endpoints, namespace = '', accessKey, tls = false } = parseInput(schema, input);
-  const data: RocketmqInstanceData = { instanceId, region, endpoints, namespace, tls };
+  const {
+    instanceId,
+    region,
+    endpoints,
+    nameServer,
+    namespace = '',
+    accessKey,
+    tls = false,
+  } = parseInput(schema, input);
+  const address = nameServer !== undefined ? { nameServer } : { endpoints: endpoints! };
+  const data: RocketmqInstanceData = { instanceId, region, ...address, namespace, tls };
   return { data, credentials: accessKey !== undefined ? credentials : undefined };
 }
 
@@ -43,7 +52,10 @@ export function registerRocketmqInstance(
   return [{ type: 'RocketmqInstanceRegistered', data: { ...data, ...(credentials && { credentials }) } }];
 }
 
-/** Endpoints, namespace, TLS and region may change; credentials left out of the body are kept. */
+/**
+ * The address (endpoints or nameServer: a change of kind is an edit like any other), namespace, TLS and region may
+ * change; credentials left out of the body are kept.
+ */
 export function updateRocketmqInstance(
   command: UpdateRocketmqInstance,
   state: ControlPlaneState,

@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import { ruleHistory, type AuditedEvent, type ControlPlaneEvent } from './index.js';
+import { rocketmqInstanceHistory, ruleHistory, type AuditedEvent, type ControlPlaneEvent } from './index.js';
 import { ruleBody, worldEvents } from './testing/control-plane.fixtures.js';
 
 const audited = (events: ControlPlaneEvent[]): AuditedEvent[] =>
@@ -46,4 +46,44 @@ it('lists every event of a rule with actor, time and the before/after of what ch
   expect(Object.keys(history[1]!.changes)).toEqual(['description', 'source.groupId']);
   expect(history[2]!.changes).toEqual({ status: { before: 'ENABLED', after: 'DISABLED' } });
   expect(history[3]!.changes['ruleId']).toEqual({ before: 'r1' });
+});
+
+it('lists an instance changing kind as endpoints giving way to nameServer, never showing the secret', () => {
+  const registered = {
+    type: 'RocketmqInstanceRegistered',
+    data: { instanceId: 'rmq-9', region: 'local', endpoints: 'proxy:8081', namespace: '', tls: true },
+  } as ControlPlaneEvent;
+  const toRemoting = {
+    type: 'RocketmqInstanceUpdated',
+    data: {
+      instanceId: 'rmq-9',
+      region: 'local',
+      nameServer: 'ns:9876',
+      namespace: '',
+      tls: false,
+      credentials: { accessKey: 'ak', secretKeyCiphertext: 'v1:sealed' },
+    },
+  } as ControlPlaneEvent;
+  const history = rocketmqInstanceHistory(
+    audited([
+      registered,
+      ...worldEvents(),
+      toRemoting,
+      { type: 'RocketmqInstanceDeleted', data: { instanceId: 'rmq-9' } },
+    ]),
+    'rmq-9',
+  );
+
+  expect(history.map((entry) => entry.type)).toEqual([
+    'RocketmqInstanceRegistered',
+    'RocketmqInstanceUpdated',
+    'RocketmqInstanceDeleted',
+  ]);
+  expect(history[1]!.changes).toEqual({
+    endpoints: { before: 'proxy:8081' },
+    nameServer: { after: 'ns:9876' },
+    tls: { before: true, after: false },
+    'credentials.accessKey': { after: 'ak' },
+  });
+  expect(JSON.stringify(history)).not.toContain('v1:sealed');
 });

@@ -4,6 +4,7 @@ import { RULE_STATUSES, SUPPORTED_RULE_TYPES, TARGET_SERVICE_TYPES } from './con
 import {
   DESCRIPTION_MAX_LENGTH,
   ENDPOINTS_PATTERN,
+  NAME_SERVER_PATTERN,
   REGION_PATTERN,
   ROCKETMQ_INSTANCE_ID_PATTERN,
   RULE_ID_PATTERN,
@@ -52,6 +53,34 @@ const groupFields = (id: z.ZodType<string>) => z.strictObject({ groupId: id, des
 export const GROUP_INPUT = groupFields(groupId);
 export const groupUpdate = (current: string) => groupFields(unchanged(current, 'group ID'));
 
+const present = (value: unknown) => value !== undefined && value !== null;
+
+/** Exactly one address; the remoting client has no TLS (decision 0015), so it is refused there, not at send time. */
+function addressIssues(input: Record<string, unknown>, context: z.core.$RefinementCtx): void {
+  const issue = (field: string, rule: string, message: string) =>
+    context.addIssue({
+      code: 'custom',
+      path: [field],
+      message,
+      params: { rule, bare: true } satisfies IssueParams,
+    });
+  if (!present(input['endpoints']) && !present(input['nameServer']))
+    issue('endpoints', 'required', 'endpoints is required');
+  else if (present(input['endpoints']) && present(input['nameServer']))
+    issue(
+      'nameServer',
+      'exclusive',
+      'give endpoints (a gRPC proxy) or nameServer (the remoting protocol), not both',
+    );
+  if (present(input['nameServer']) && input['tls'] === true)
+    issue(
+      'tls',
+      'unsupported',
+      'tls is not available with nameServer: the remoting client speaks plain TCP only; ' +
+        'use endpoints (a RocketMQ 5 proxy, TLS supported) instead',
+    );
+}
+
 const instanceFields = (id: z.ZodType<string>) =>
   z
     .strictObject({
@@ -59,8 +88,13 @@ const instanceFields = (id: z.ZodType<string>) =>
       region: matching(REGION_PATTERN, '1–64 characters of [A-Za-z0-9_-]').describe(
         'must be this MQTT instance’s region for rules to use it',
       ),
-      endpoints: matching(ENDPOINTS_PATTERN, 'the gRPC proxy address host:port').describe(
-        'gRPC proxy address host:port',
+      endpoints: optional(matching(ENDPOINTS_PATTERN, 'the gRPC proxy address host:port')).describe(
+        'gRPC proxy address host:port (RocketMQ 5); give this or nameServer',
+      ),
+      nameServer: optional(
+        matching(NAME_SERVER_PATTERN, 'host:port[;host:port…], at most 16 name servers'),
+      ).describe(
+        'name servers host:port[;host:port…] for the remoting protocol (RocketMQ 4.x, no TLS); give this or endpoints',
       ),
       namespace: optional(z.string().max(64)),
       accessKey: optional(z.string()),
@@ -71,6 +105,7 @@ const instanceFields = (id: z.ZodType<string>) =>
       tls: optional(z.boolean()),
     })
     .superRefine((input, context) => {
+      addressIssues(input, context);
       const given = (key: 'accessKey' | 'secretKey') => typeof input[key] === 'string';
       if (given('accessKey') === given('secretKey')) return;
       context.addIssue({
@@ -79,7 +114,14 @@ const instanceFields = (id: z.ZodType<string>) =>
         message: 'accessKey and secretKey go together: give both or neither',
         params: { rule: 'required', bare: true } satisfies IssueParams,
       });
-    }, always);
+    }, always)
+    // The custom check is invisible to the document: `oneOf` says "exactly one address" there.
+    .meta({
+      description:
+        'A gRPC proxy (endpoints, RocketMQ 5) or name servers over the remoting protocol (nameServer, ' +
+        'RocketMQ 4.x and 5.x brokers, no TLS): exactly one of the two',
+      oneOf: [{ required: ['endpoints'] }, { required: ['nameServer'] }],
+    });
 export const ROCKETMQ_INSTANCE_INPUT = instanceFields(instanceId);
 export const rocketmqInstanceUpdate = (current: string) => instanceFields(unchanged(current, 'instance ID'));
 

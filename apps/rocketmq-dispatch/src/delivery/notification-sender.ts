@@ -33,7 +33,7 @@ export class NotificationSender implements OnModuleDestroy {
 
   /**
    * Sends runs of notifications to one instance and topic, with results per notification. `controlPlane` gives
-   * the instance's current endpoints and credentials (an operator may have fixed them).
+   * the instance's current address (endpoints or nameServer) and credentials (an operator may have fixed them).
    */
   send(runs: Notification[][], controlPlane: ControlPlaneState): Promise<SendResult[][]> {
     const { instanceId } = runs[0]![0]!.target;

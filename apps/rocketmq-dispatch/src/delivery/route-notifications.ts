@@ -50,7 +50,7 @@ export class NotificationRouter {
     return this.settledEarlier.size;
   }
 
-  /** The instances' current endpoints and credentials (an operator may have fixed them since the event). */
+  /** The instances' current address and credentials (an operator may have fixed them since the event). */
   get current(): ControlPlaneState {
     return this.rules.current;
   }

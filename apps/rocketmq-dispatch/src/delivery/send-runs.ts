@@ -11,8 +11,8 @@ const MESSAGES_PER_CALL = 128;
  * Step 4, in the send thread: puts runs of notifications (each one client's consecutive notifications, all to
  * one topic) on the topic, several per SendMessage call. On a FIFO topic a call carries one run, whose message
  * group is the client (and on a FIFO topic of several queues one message, see decision 9, since the proxy routes
- * only single-message calls by their group); on a normal topic runs of several clients share a call. Results per
- * notification.
+ * only single-message calls by their group); on a normal topic runs of several clients share a call. The remoting
+ * kind shards by client on every topic (decision 15), so it always takes the first path. Results per notification.
  */
 export async function sendRuns(
   producers: RocketmqProducers,
@@ -22,7 +22,7 @@ export async function sendRuns(
 ): Promise<SendResult[][]> {
   let fifo: boolean;
   try {
-    fifo = await producers.isFifoTopic(instance, runs[0]![0]!.target.topic);
+    fifo = await producers.shardsByClient(instance, runs[0]![0]!.target.topic);
   } catch (error) {
     const failure = classifySendFailure(error);
     return runs.map((run) => run.map(() => failure));

@@ -1,7 +1,7 @@
 /*
- * The worker thread that talks to RocketMQ. The gRPC client (one unary call per message, HTTP/2 framing,
- * protobuf) was ~40% of dispatch's event loop at full speed; here it runs on the other core, and the main thread
- * keeps the store, the lanes and the outcomes. Messages in: `{ id, instance, runs }`, out: `{ id, results }` (per
+ * The worker thread that talks to RocketMQ, over gRPC or the remoting protocol (RocketmqProducers, one sender per
+ * instance of either kind). The gRPC client (one unary call per message, HTTP/2 framing, protobuf) was ~40% of
+ * dispatch's event loop at full speed; here it runs on the other core, and the main thread keeps the store, the lanes and the outcomes. Messages in: `{ id, instance, runs }`, out: `{ id, results }` (per
  * notification of each run) or `{ log, message }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';

@@ -1,5 +1,5 @@
 import { toStatusMessage, type Notification, type StatusMessage } from '#libs/notifications';
-import type { BatchEntryResult, RocketmqProducers } from '#libs/rocketmq';
+import { addressOf, type BatchEntryResult, type RocketmqProducers } from '#libs/rocketmq';
 import type { RocketmqInstance } from '#libs/rules';
 
 /** Notifications held before they are sent: a month of archive is streamed, never held whole. */
@@ -63,16 +63,16 @@ export class ReplaySender {
     calls.forEach((call, i) => this.count(call, results[i]!));
   }
 
-  /** Whether the topic is FIFO, or why nothing can be sent to it. */
+  /** Whether messages to the topic carry the client as message group (FIFO, or remoting), or why nothing can be sent. */
   private async isFifo(instance: RocketmqInstance, topic: string): Promise<boolean | string> {
     const key = `${instance.instanceId}/${topic}`;
     if (!this.fifoTopics.has(key)) {
       const check = await this.producers!.checkTopic(instance, topic);
       const answer =
         'unreachable' in check
-          ? `unreachable at ${instance.endpoints}: ${check.unreachable}`
+          ? `unreachable at ${addressOf(instance)}: ${check.unreachable}`
           : check.exists
-            ? check.fifo
+            ? await this.producers!.shardsByClient(instance, topic)
             : 'the topic does not exist';
       this.fifoTopics.set(key, answer);
     }

@@ -6,6 +6,7 @@ import {
   evolveControlPlane,
   initialControlPlaneState,
   isControlPlaneEvent,
+  type AuditedEvent,
   type ControlPlaneState,
 } from '#libs/rules';
 
@@ -39,5 +40,16 @@ export class ControlPlaneRepository {
 
   async load(): Promise<ControlPlaneState> {
     return foldControlPlane(await this.store.readStream(this.stream));
+  }
+
+  /** The stream's events with who caused them, for the histories. */
+  async audited(): Promise<AuditedEvent[]> {
+    const stored = await this.store.readStream(this.stream);
+    return stored.filter(isControlPlaneEvent).map((event) => ({
+      event,
+      at: { streamVersion: event.version, occurredAt: event.metadata.occurredAt },
+      actor: event.metadata.actor,
+      ...(event.metadata.correlationId !== undefined && { correlationId: event.metadata.correlationId }),
+    }));
   }
 }

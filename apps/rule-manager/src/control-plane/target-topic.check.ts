@@ -1,4 +1,4 @@
-import type { TopicCheck } from '#libs/rocketmq';
+import { addressOf, type TopicCheck } from '#libs/rocketmq';
 import {
   RulesError,
   type ControlPlaneEvent,
@@ -41,7 +41,7 @@ export async function checkTargetTopics(
     ]);
     if ('unreachable' in check) {
       warnings.push(
-        `topic ${topic} was not checked: RocketMQ instance ${instanceId} (${instance.endpoints}) ` +
+        `topic ${topic} was not checked: RocketMQ instance ${instanceId} (${addressOf(instance)}) ` +
           `could not be reached (${check.unreachable.slice(0, 200)}); create the topic before devices connect`,
       );
     } else if (!check.exists) {

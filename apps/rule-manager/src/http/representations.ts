@@ -1,4 +1,4 @@
-import type { Group, RocketmqInstance, Rule } from '#libs/rules';
+import type { Group, HistoryEntry, RocketmqInstance, Rule } from '#libs/rules';
 
 export const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
@@ -29,10 +29,17 @@ export function rocketmqInstanceRepresentation(instance: RocketmqInstance) {
   return {
     instanceId: instance.instanceId,
     region: instance.region,
-    endpoints: instance.endpoints,
+    ...(instance.nameServer !== undefined
+      ? { nameServer: instance.nameServer }
+      : { endpoints: instance.endpoints }),
     namespace: instance.namespace,
     tls: instance.tls,
     ...(instance.credentials && { accessKey: instance.credentials.accessKey, secretKeySet: true }),
     createdAt: iso(instance.createdAt),
   };
 }
+
+export const historyRepresentation = (entry: HistoryEntry) => ({
+  ...entry,
+  occurredAt: iso(entry.occurredAt),
+});

@@ -33,7 +33,12 @@ export class RocketmqInstancesHttpController {
   }
 
   @Post()
-  @ApiCall('Register a RocketMQ instance; the secret key is write-only', 400, 403, 409)
+  @ApiCall(
+    'Register a RocketMQ instance (a gRPC proxy or name servers); the secret key is write-only',
+    400,
+    403,
+    409,
+  )
   @ApiBody({ schema: ROCKETMQ_INSTANCE_BODY })
   @ApiResponse({ status: 201, schema: ROCKETMQ_INSTANCE_BODY })
   @HttpCode(201)
@@ -63,9 +68,12 @@ export class RocketmqInstancesHttpController {
     return this.instances.get(instanceId);
   }
 
-  /** Endpoints, namespace, region, TLS; `accessKey` + `secretKey` replace the credentials, absent keeps them. */
+  /**
+   * Endpoints or nameServer (switching kind is an edit like any other), namespace, region, TLS; `accessKey` +
+   * `secretKey` replace the credentials, absent keeps them.
+   */
   @Put(':instanceId')
-  @ApiCall('Change endpoints, namespace, region, TLS or credentials', 400, 403, 404, 422)
+  @ApiCall('Change endpoints or nameServer, namespace, region, TLS or credentials', 400, 403, 404, 422)
   @ApiBody({ schema: ROCKETMQ_INSTANCE_BODY })
   @ApiResponse({ status: 200, schema: ROCKETMQ_INSTANCE_BODY })
   async update(@Param('instanceId') instanceId: string, @Body() body: unknown, @Req() request: Request) {

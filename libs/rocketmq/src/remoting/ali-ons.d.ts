@@ -83,7 +83,17 @@ declare module 'ali-ons' {
     readonly _mqClient: {
       getTopicRouteInfoFromNameServer(topic: string, timeoutMs: number): Promise<TopicRouteData>;
       invoke(address: string, request: RemotingCommandLike, timeoutMs: number): Promise<RemotingCommandLike>;
+      invokeForNameSrvAtLeastOnce(
+        request: RemotingCommandLike,
+        timeoutMs: number,
+      ): Promise<RemotingCommandLike>;
+      /** Runs `this[name]()` every `interval` ms, first after `delay` (or `interval`). */
+      startScheduledTask(name: string, interval: number, delay?: number): void;
+      readonly logger: OnsLogger;
+      [method: string]: unknown;
     };
+    /** The process-wide CLIENT_INNER_PRODUCER, made by the first producer's start, on that producer's client. */
+    static defaultProducer: Producer | null | undefined;
   }
 
   export interface ConsumerOptions {

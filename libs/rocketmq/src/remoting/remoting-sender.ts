@@ -7,9 +7,13 @@ import { Message, type MessageQueue, Producer } from 'ali-ons';
 import { MessageIdFactory } from 'rocketmq-client-nodejs';
 import type { StatusMessage } from '#libs/notifications';
 import { batchDestination, type BatchEntryResult } from '../rocketmq-batch-send.js';
+import type { InstanceSender, TopicCheck } from '../instance-sender.js';
 import { SendFailedError } from '../send-failure.js';
+import { anyBrokerRegistered, NO_BROKER } from './broker-presence.js';
+import { closeInnerProducerOf, stoppableSchedules } from './client-schedules.js';
 import { parseNameServer } from './name-server.js';
 import { classifyRemotingFailure, IllegalMessageError } from './remoting-failure.js';
+import { checkRemotingTopic } from './remoting-topic-check.js';
 import { queueForShardingKey } from './sharding-key-queue.js';
 
 /** The broker's default maxMessageSize; checked here so an oversized message fails alone, before any I/O. */
@@ -31,6 +35,8 @@ const UNIQ_KEY = 'UNIQ_KEY';
  * send fails permanently, as on gRPC.
  */
 const NO_AUTO_CREATE = 'mqtt-status-relay-no-auto-create';
+/** ResponseCode.TOPIC_NOT_EXIST */
+const TOPIC_NOT_EXIST = 17;
 
 export interface RemotingInstance {
   instanceId: string;
@@ -50,8 +56,10 @@ export interface RemotingSenderOptions {
 let instances = 0;
 
 /** One instance's producer: sends StatusMessages and answers with the broker's message ID, or a classified failure. */
-export class RemotingSender {
+export class RemotingSender implements InstanceSender {
   private readonly producer: Producer;
+  private readonly schedules: { stop(): void };
+  private readonly requestTimeoutMs: number;
   private started: Promise<void> | undefined;
 
   constructor(
@@ -59,6 +67,7 @@ export class RemotingSender {
     { requestTimeoutMs = 5_000, debug = () => undefined }: RemotingSenderOptions = {},
   ) {
     // The client logs printf-style ('%s', '%j').
+    this.requestTimeoutMs = requestTimeoutMs;
     const forward = (...args: unknown[]) => debug(`[${instance.instanceId}] ${format(...args)}`);
     this.producer = new Producer({
       nameSrv: parseNameServer(instance.nameServer),
@@ -79,6 +88,20 @@ export class RemotingSender {
       logger: { info: () => undefined, debug: () => undefined, warn: forward, error: forward },
     });
     this.producer.on('error', (error) => forward(error));
+    this.schedules = stoppableSchedules(this.producer._mqClient);
+  }
+
+  /**
+   * Always: 4.x has no FIFO topic type (its orderly consumers read a queue in order), so each client's messages go
+   * to one queue, chosen by its ID, on every topic; a 5.x broker takes the sharding key on a normal topic too.
+   */
+  shardsByClient(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  async checkTopic(topic: string): Promise<TopicCheck> {
+    const check = await checkRemotingTopic(this, topic);
+    return 'exists' in check && check.exists ? { exists: true, fifo: check.fifo } : check;
   }
 
   /** Sends one message and returns its message ID; a failure is thrown as SendFailedError (already classified). */
@@ -104,7 +127,7 @@ export class RemotingSender {
       if (!route || route.messageQueueList.length === 0)
         throw Object.assign(new Error(`no route for topic ${topic}`), {
           name: 'MQClientException',
-          code: 17,
+          code: TOPIC_NOT_EXIST,
         });
       if (messageGroup === undefined)
         return await Promise.all(
@@ -112,19 +135,28 @@ export class RemotingSender {
         );
       return await this.sendInOrder(messages, queueForShardingKey(route.messageQueueList, messageGroup));
     } catch (error) {
-      const failure = classifyRemotingFailure(error);
+      const failure = await this.routeFailure(error);
       return messages.map(() => failure);
     }
   }
 
+  private async routeFailure(error: unknown): Promise<BatchEntryResult> {
+    const failure = classifyRemotingFailure(error);
+    if ((error as { code?: unknown }).code !== TOPIC_NOT_EXIST || !this.started) return failure;
+    if (await anyBrokerRegistered(this.producer, this.requestTimeoutMs)) return failure;
+    return { failure: 'transient', error: NO_BROKER(this.instance.nameServer) };
+  }
+
+  /** Closes the producer and its client for real: connections, route and heartbeat timers (none survives). */
   async shutdown(): Promise<void> {
-    if (!this.started) return;
     try {
-      await this.started;
+      await this.start(); // the client starts on its own once made: a sender never used is closed too
       await this.producer.close();
+      await closeInnerProducerOf(this.producer._mqClient);
     } catch {
       // it never started, or RocketMQ is gone: nothing left to release
     } finally {
+      this.schedules.stop();
       // close() drops every listener, while the client's route timers may still report a failure a moment later:
       // an 'error' with no listener would throw out of the process (and out of whatever test runs then).
       this.producer.on('error', () => undefined);

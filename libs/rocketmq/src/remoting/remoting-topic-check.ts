@@ -1,6 +1,6 @@
 import type { Producer, TopicRouteData } from 'ali-ons';
 import RemotingCommand from 'ali-ons/lib/protocol/command/remoting_command.js';
-import type { RemotingSender } from './remoting-sender.js';
+import { anyBrokerRegistered, NO_BROKER } from './broker-presence.js';
 
 /** PermName.PERM_WRITE */
 const PERM_WRITE = 2;
@@ -14,22 +14,40 @@ const TIMEOUT_MS = 5_000;
 export type RemotingTopicCheck =
   { exists: true; fifo: boolean; writableQueues: number } | { exists: false } | { unreachable: string };
 
+/** What the check needs of a RemotingSender: its started producer (same connections and credentials). */
+export interface RemotingRouteSource {
+  readonly instance: { nameServer: string };
+  ready(): Promise<Producer>;
+}
+
 /** Asks the instance's name servers for the topic's route: it exists, it does not, or none could be reached. */
-export async function checkRemotingTopic(sender: RemotingSender, topic: string): Promise<RemotingTopicCheck> {
+export async function checkRemotingTopic(
+  sender: RemotingRouteSource,
+  topic: string,
+): Promise<RemotingTopicCheck> {
   let producer: Producer;
   let route: TopicRouteData;
   try {
     producer = await sender.ready();
+  } catch (error) {
+    return unreachable(sender, error);
+  }
+  try {
     route = await producer._mqClient.getTopicRouteInfoFromNameServer(producer.formatTopic(topic), TIMEOUT_MS);
   } catch (error) {
-    if ((error as { code?: unknown }).code === TOPIC_NOT_EXIST) return { exists: false };
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { unreachable: `name server ${sender.instance.nameServer}: ${reason}` };
+    if ((error as { code?: unknown }).code !== TOPIC_NOT_EXIST) return unreachable(sender, error);
+    if (await anyBrokerRegistered(producer, TIMEOUT_MS)) return { exists: false };
+    return { unreachable: NO_BROKER(sender.instance.nameServer) };
   }
   const writableQueues = route.queueDatas
     .filter((queue) => (queue.perm & PERM_WRITE) !== 0)
     .reduce((sum, queue) => sum + queue.writeQueueNums, 0);
   return { exists: true, fifo: await isFifo(producer, topic, route), writableQueues };
+}
+
+function unreachable(sender: RemotingRouteSource, error: unknown): { unreachable: string } {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { unreachable: `name server ${sender.instance.nameServer}: ${reason}` };
 }
 
 /**

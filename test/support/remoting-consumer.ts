@@ -1,6 +1,6 @@
 // A remoting consumer (ali-ons' push consumer, the same protocol as the sender) that reads back what was sent.
 import { Consumer, type Message } from 'ali-ons';
-import { namesrv } from '../../../test/support/rocketmq.js';
+import { namesrv, type ReceivedMessage } from './rocketmq.js';
 
 export interface RemotingReceived {
   messageId: string;
@@ -20,17 +20,28 @@ const quiet = {
 };
 let consumers = 0;
 
-/** Reads `topic` from its first message with a fresh consumer group until `expected` messages arrived. */
+/**
+ * Reads `topic` from its first message with a consumer group of its own until `expected` messages arrived (or,
+ * with `until`, until it says so), from the test setup's name server or `nameServer`.
+ */
 export async function collectOverRemoting(
   topic: string,
   {
     consumerGroup,
     expected,
+    until = (received) => received.length >= expected,
+    nameServer = namesrv(),
     timeoutMs = 60_000,
-  }: { consumerGroup: string; expected: number; timeoutMs?: number },
+  }: {
+    consumerGroup: string;
+    expected: number;
+    until?: (received: RemotingReceived[]) => boolean;
+    nameServer?: string;
+    timeoutMs?: number;
+  },
 ): Promise<RemotingReceived[]> {
   const consumer = new Consumer({
-    nameSrv: [namesrv()],
+    nameSrv: nameServer.split(';'),
     httpclient: {},
     consumerGroup,
     instanceName: `remoting-it-${process.pid}-${++consumers}`,
@@ -48,7 +59,7 @@ export async function collectOverRemoting(
       );
       consumer.subscribe(topic, '*', async (message: Message) => {
         received.push(toReceived(message));
-        if (received.length >= expected) {
+        if (until(received)) {
           clearTimeout(timer);
           resolve();
         }
@@ -59,6 +70,25 @@ export async function collectOverRemoting(
     await consumer.close();
     consumer.on('error', () => undefined); // close() dropped the listener; its timers may still report
   }
+}
+
+/**
+ * As the checks of test/support/delivery.ts take them, in the order an orderly consumer reads: queue by queue, by
+ * offset (each client's notifications are on one queue).
+ */
+export function inQueueOrder(received: RemotingReceived[], topic: string): ReceivedMessage[] {
+  return [...received]
+    .sort((a, b) => a.queueId - b.queueId || a.queueOffset - b.queueOffset)
+    .map((message) => ({
+      messageId: message.messageId,
+      topic,
+      body: message.body.toString('utf8'),
+      tag: message.tag,
+      keys: message.keys,
+      properties: message.properties,
+      queueId: message.queueId,
+      offset: message.queueOffset,
+    }));
 }
 
 function toReceived(message: Message): RemotingReceived {
