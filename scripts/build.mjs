@@ -2,7 +2,7 @@
 // first; a lock lets one compile while the others wait, and the incremental build (its state in dist/) then
 // writes nothing unchanged, so an app already running never loads a half-written dist/.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -54,6 +54,9 @@ try {
   const args = ['-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'];
   const { status } = spawnSync(process.execPath, [tsc, ...args], { cwd: ROOT, stdio: 'inherit' });
   process.exitCode = status ?? 1;
+  // The gRPC contracts travel with the compiled code: a deployed app (dist/ only) serves them from there.
+  if (status === 0)
+    cpSync(join(ROOT, 'libs/contracts/proto'), join(ROOT, 'dist/libs/contracts/proto'), { recursive: true });
 } finally {
   rmSync(LOCK, { recursive: true, force: true });
 }

@@ -55,7 +55,12 @@ export async function startPresenceIngest(storeOptions = {}, { withRuleManager =
   const ruleManager = withRuleManager
     ? await startProcess(
         ['dist/apps/rule-manager/src/main.js'],
-        { ...env, HTTP_PORT: String(benchPort()), API_TOKENS: 'bench:admin:bench-token-0123456789' },
+        {
+          ...env,
+          HTTP_PORT: String(benchPort()),
+          GRPC_PORT: String(benchPort()),
+          API_TOKENS: 'bench:admin:bench-token-0123456789',
+        },
         'HTTP on',
       )
     : undefined;

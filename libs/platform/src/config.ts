@@ -40,6 +40,10 @@ export interface AppConfig {
   mqttWsPort?: number;
   /** presence-ingest's /metrics port (rocketmq-dispatch's is the next one); absent with METRICS_PORT=off. */
   metricsPort?: number;
+  /** rule-manager's gRPC API (README "gRPC API"). */
+  grpcPort: number;
+  /** gRPC over TLS, when a certificate and key are configured (PEM files). */
+  grpcTls?: { certFile: string; keyFile: string };
   dataDir: string;
   eventStoreUrl: string;
   /** Where retention archives events before it removes them (ARCHIVE_DIR); absent: removed without a copy. */
@@ -109,6 +113,9 @@ const VARIABLES = variables({
         );
       return metricsPort;
     })(name),
+  GRPC_PORT: port(50051),
+  GRPC_TLS_CERT: optionalText,
+  GRPC_TLS_KEY: optionalText,
   EVENT_STORE_URL: variable(undefined, (value, refuse) => {
     if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(value))
       refuse(
@@ -163,6 +170,13 @@ function crossProblems(env: Record<string, string | undefined>): z.core.$ZodIssu
           ),
         ]
       : [];
+  const [cert, key] = [env['GRPC_TLS_CERT'], env['GRPC_TLS_KEY']];
+  if ((cert === undefined) !== (key === undefined)) {
+    const absent = cert === undefined ? 'GRPC_TLS_CERT' : 'GRPC_TLS_KEY';
+    problems.push(
+      problem(absent, 'required', `${absent} is missing: gRPC over TLS needs GRPC_TLS_CERT and GRPC_TLS_KEY`),
+    );
+  }
   const [base, max] = [env['DISPATCH_RETRY_BASE_MS'] ?? '1000', env['DISPATCH_RETRY_MAX_MS'] ?? '10000'];
   if (/^[1-9]\d*$/.test(base) && /^[1-9]\d*$/.test(max) && Number(max) < Number(base))
     problems.push(
@@ -201,6 +215,10 @@ function appConfig(v: Values): AppConfig {
     mqttLimits: mqttLimits(v),
     ...(v.MQTT_WS_PORT !== undefined && { mqttWsPort: v.MQTT_WS_PORT }),
     ...(v.METRICS_PORT !== undefined && { metricsPort: v.METRICS_PORT }),
+    grpcPort: v.GRPC_PORT,
+    ...(v.GRPC_TLS_CERT !== undefined && {
+      grpcTls: { certFile: v.GRPC_TLS_CERT, keyFile: v.GRPC_TLS_KEY! },
+    }),
     dataDir,
     eventStoreUrl: v.EVENT_STORE_URL ?? `sqlite:${resolve(dataDir, 'events.db')}`,
     ...(v.ARCHIVE_DIR !== undefined && { archiveDir: resolve(v.ARCHIVE_DIR) }),

@@ -1,8 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { isControlPlaneEvent, ruleHistory, RulesError, type AuditedEvent } from '#libs/rules';
 import { ControlPlaneRepository } from '../control-plane/control-plane.repository.js';
 import { ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
+import { readRuleHistory } from './rule-history.query.js';
 
 @ApiResource('rules')
 @Controller('api/v1/rules')
@@ -32,19 +32,6 @@ export class RuleHistoryHttpController {
     },
   })
   async history(@Param('ruleId') ruleId: string) {
-    const stored = await this.repository.store.readStream(this.repository.stream);
-    const audited: AuditedEvent[] = stored.filter(isControlPlaneEvent).map((event) => ({
-      event,
-      at: { streamVersion: event.version, occurredAt: event.metadata.occurredAt },
-      actor: event.metadata.actor,
-      ...(event.metadata.correlationId !== undefined && { correlationId: event.metadata.correlationId }),
-    }));
-    const entries = ruleHistory(audited, ruleId);
-    if (entries.length === 0)
-      throw RulesError.of('RULE_NOT_FOUND', 'ruleId', 'exists', `rule ${ruleId} never existed`);
-    return {
-      ruleId,
-      items: entries.map((entry) => ({ ...entry, occurredAt: new Date(entry.occurredAt).toISOString() })),
-    };
+    return readRuleHistory(this.repository, ruleId);
   }
 }
