@@ -59,7 +59,11 @@ export class GrpcApi implements OnApplicationShutdown {
       ...Object.fromEntries(API_SERVICES.map((name) => [`${API_PACKAGE}.${name}`, 'SERVING' as const])),
     });
     this.health.addToServer(this.server);
-    const described = loadSync([...API_PROTO_FILES, HEALTH_PROTO], { ...LOADER, includeDirs: [PROTO_DIR] });
+    // Reflection describes the files as written (snake_case fields), as grpcurl expects them.
+    const described = loadSync([...API_PROTO_FILES, HEALTH_PROTO], {
+      keepCase: true,
+      includeDirs: [PROTO_DIR],
+    });
     new ReflectionService(described).addToServer(this.server);
   }
 

@@ -88,7 +88,8 @@ const STATUS = googleRpc.lookupType('google.rpc.Status');
 function any(type: string, value: Record<string, unknown>) {
   const message = googleRpc.lookupType(type);
   return {
-    typeUrl: `type.googleapis.com/${type}`,
+    // protobufjs bundles google.protobuf.Any as written (type_url), not camelCased like the files it parses.
+    type_url: `type.googleapis.com/${type}`,
     value: message.encode(message.fromObject(value)).finish(),
   };
 }
