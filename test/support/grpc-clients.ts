@@ -8,7 +8,7 @@ import protobuf from 'protobufjs';
  * @grpc/proto-loader, as another team's service would be (no Nest client, no code of the app).
  */
 const ROOT = resolve(import.meta.dirname, '../..');
-const API_FILES = ['rules', 'groups', 'rocketmq_instances', 'client_status', 'delivery'].map(
+const API_FILES = ['rules', 'groups', 'rocketmq_instances', 'client_status', 'delivery', 'presence'].map(
   (name) => `mqtt_status_relay/v1/${name}.proto`,
 );
 const OPTIONS = {
@@ -42,7 +42,7 @@ export interface Refusal {
   details: Record<string, any>;
 }
 
-function refusalOf(error: grpc.ServiceError): Refusal {
+export function refusalOf(error: grpc.ServiceError): Refusal {
   const [bin] = error.metadata.get('grpc-status-details-bin');
   const status = bin
     ? (google.lookupType('google.rpc.Status').decode(bin as Buffer) as any)
@@ -61,6 +61,8 @@ export type Answer = { ok: true; value: any } | ({ ok: false } & Refusal);
 export interface GrpcApi {
   /** Calls `Service.Method`, with `token` as `authorization: Bearer` when given; resolves with the answer. */
   call(service: string, method: string, request: object, token?: string): Promise<Answer>;
+  /** Opens PresenceService.WatchPresence; the caller reads, and cancels, the stream. */
+  watch(request: object, token?: string): grpc.ClientReadableStream<any>;
   health(service: string): Promise<string>;
   /** The services reflection lists, and the descriptor file that defines `symbol`. */
   reflect(symbol: string): Promise<{ services: string[]; files: Buffer[] }>;
@@ -91,6 +93,14 @@ export function grpcApi(address: string, credentials = grpc.credentials.createIn
             }
           },
         ),
+      );
+    },
+    watch(request, token) {
+      const metadata = new grpc.Metadata();
+      if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+      return client('PresenceService', api.mqtt_status_relay.v1['PresenceService']!).WatchPresence(
+        request,
+        metadata,
       );
     },
     health(service) {

@@ -22,6 +22,7 @@ export const API_PROTO_FILES = [
   'mqtt_status_relay/v1/rocketmq_instances.proto',
   'mqtt_status_relay/v1/client_status.proto',
   'mqtt_status_relay/v1/delivery.proto',
+  'mqtt_status_relay/v1/presence.proto',
 ] as const;
 
 export const API_SERVICES = [
@@ -30,5 +31,6 @@ export const API_SERVICES = [
   'RocketmqInstanceService',
   'ClientStatusService',
   'DeliveryService',
+  'PresenceService',
 ] as const;
 export type ApiServiceName = (typeof API_SERVICES)[number];

@@ -24,6 +24,7 @@ const cases: [string, Env, string][] = [
   ['GRPC_PORT not a port', { GRPC_PORT: '50051x' }, 'port'],
   ['GRPC_TLS_KEY missing', { GRPC_TLS_CERT: '/c.pem' }, 'required'],
   ['GRPC_TLS_CERT missing', { GRPC_TLS_KEY: '/k.pem' }, 'required'],
+  ['GRPC_MAX_WATCHERS zero', { GRPC_MAX_WATCHERS: '0' }, 'positive-integer'],
   ['METRICS_PORT last port', { METRICS_PORT: '65535' }, 'range'],
   ['EVENT_STORE_URL mysql', { EVENT_STORE_URL: 'mysql://db/events' }, 'pattern'],
   ['INSTANCE_ID with spaces', { INSTANCE_ID: 'no spaces' }, 'pattern'],

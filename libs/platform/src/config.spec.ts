@@ -11,6 +11,7 @@ describe('configuration', () => {
       mqttAllowAnonymous: true,
       metricsPort: 9464,
       grpcPort: 50051,
+      grpcMaxWatchers: 256,
       eventStoreUrl: 'sqlite:/tmp/relay/events.db',
       instanceId: 'mqtt-local',
       region: 'local',

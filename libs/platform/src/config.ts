@@ -44,6 +44,8 @@ export interface AppConfig {
   grpcPort: number;
   /** gRPC over TLS, when a certificate and key are configured (PEM files). */
   grpcTls?: { certFile: string; keyFile: string };
+  /** WatchPresence streams open at once at most (GRPC_MAX_WATCHERS). */
+  grpcMaxWatchers: number;
   dataDir: string;
   eventStoreUrl: string;
   /** Where retention archives events before it removes them (ARCHIVE_DIR); absent: removed without a copy. */
@@ -116,6 +118,7 @@ const VARIABLES = variables({
   GRPC_PORT: port(50051),
   GRPC_TLS_CERT: optionalText,
   GRPC_TLS_KEY: optionalText,
+  GRPC_MAX_WATCHERS: positiveInteger(256, 10_000),
   EVENT_STORE_URL: variable(undefined, (value, refuse) => {
     if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(value))
       refuse(
@@ -216,6 +219,7 @@ function appConfig(v: Values): AppConfig {
     ...(v.MQTT_WS_PORT !== undefined && { mqttWsPort: v.MQTT_WS_PORT }),
     ...(v.METRICS_PORT !== undefined && { metricsPort: v.METRICS_PORT }),
     grpcPort: v.GRPC_PORT,
+    grpcMaxWatchers: v.GRPC_MAX_WATCHERS,
     ...(v.GRPC_TLS_CERT !== undefined && {
       grpcTls: { certFile: v.GRPC_TLS_CERT, keyFile: v.GRPC_TLS_KEY! },
     }),

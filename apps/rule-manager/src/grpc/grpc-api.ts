@@ -13,6 +13,7 @@ import { DeliveryGrpcService } from './delivery.grpc-service.js';
 import { unaryHandlers, type Methods } from './grpc-call.js';
 import { GroupsGrpcService } from './groups.grpc-service.js';
 import { RocketmqInstancesGrpcService } from './rocketmq-instances.grpc-service.js';
+import { PresenceGrpcService } from './presence.grpc-service.js';
 import { RulesGrpcService } from './rules.grpc-service.js';
 
 /**
@@ -40,20 +41,21 @@ export class GrpcApi implements OnApplicationShutdown {
     instances: RocketmqInstancesGrpcService,
     clients: ClientStatusGrpcService,
     delivery: DeliveryGrpcService,
+    private readonly presence: PresenceGrpcService,
   ) {
     const verifier = new ApiTokenVerifier(tokens);
     const definition = loadSync([...API_PROTO_FILES], { ...LOADER, includeDirs: [PROTO_DIR] });
-    const services: Record<ApiServiceName, Methods> = {
+    const services: Record<Exclude<ApiServiceName, 'PresenceService'>, Methods> = {
       RuleService: rules.methods,
       GroupService: groups.methods,
       RocketmqInstanceService: instances.methods,
       ClientStatusService: clients.methods,
       DeliveryService: delivery.methods,
     };
-    for (const name of API_SERVICES) {
-      const service = definition[`${API_PACKAGE}.${name}`] as ServiceDefinition;
-      this.server.addService(service, unaryHandlers(services[name], verifier, this.logger));
-    }
+    const service = (name: ApiServiceName) => definition[`${API_PACKAGE}.${name}`] as ServiceDefinition;
+    for (const [name, methods] of Object.entries(services))
+      this.server.addService(service(name as ApiServiceName), unaryHandlers(methods, verifier, this.logger));
+    this.server.addService(service('PresenceService'), presence.handlers(verifier));
     this.health = new HealthImplementation({
       '': 'SERVING',
       ...Object.fromEntries(API_SERVICES.map((name) => [`${API_PACKAGE}.${name}`, 'SERVING' as const])),
@@ -91,6 +93,7 @@ export class GrpcApi implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     for (const name of ['', ...API_SERVICES.map((name) => `${API_PACKAGE}.${name}`)])
       this.health.setStatus(name, 'NOT_SERVING');
+    this.presence.endAll();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => this.server.forceShutdown(), 5_000);
       this.server.tryShutdown(() => {

@@ -7,6 +7,7 @@ import { RedeliveryError, type RedeliveryErrorCode } from '#libs/notifications';
 import { RulesError, type RulesErrorCode } from '#libs/rules';
 import { problemFor } from '../control-plane/rules-problem.js';
 import { redeliveryProblem } from '../redelivery/redelivery-problem.js';
+import { WatchRefused } from '../watch-presence/presence-watchers.js';
 
 /** A call refused before it reached a use case: no token, or a viewer asking to write. */
 export class CallRefused extends Error {
@@ -19,7 +20,7 @@ export class CallRefused extends Error {
 }
 
 /** Each stable problem code of the REST API, as gRPC callers expect it (google.aip.dev/193). */
-const CODES: Record<RulesErrorCode | RedeliveryErrorCode, Code> = {
+const CODES: Record<RulesErrorCode | RedeliveryErrorCode | WatchRefused['code'], Code> = {
   VALIDATION_FAILED: Code.INVALID_ARGUMENT,
   RULE_TYPE_NOT_SUPPORTED: Code.INVALID_ARGUMENT,
   RULE_NOT_FOUND: Code.NOT_FOUND,
@@ -45,6 +46,8 @@ const CODES: Record<RulesErrorCode | RedeliveryErrorCode, Code> = {
   TARGET_TOPIC_NOT_FOUND: Code.FAILED_PRECONDITION,
   REGION_MISMATCH: Code.FAILED_PRECONDITION,
   RANGE_PAST_RETENTION: Code.OUT_OF_RANGE,
+  POSITION_PAST_RETENTION: Code.OUT_OF_RANGE,
+  WATCHER_LIMIT_REACHED: Code.RESOURCE_EXHAUSTED,
 };
 
 /** Problems without a stable code (a client with no live connection, a peer not answering), by HTTP status. */
@@ -74,6 +77,12 @@ function problemOf(error: unknown): Problem | undefined {
   if (error instanceof RulesError) return problemFor(error);
   if (error instanceof RedeliveryError) return { ...redeliveryProblem(error), code: error.code };
   if (error instanceof HttpException) return { status: error.getStatus(), detail: error.message };
+  if (error instanceof WatchRefused) {
+    const errors = error.field && [
+      { field: error.field.name, rule: error.field.rule, message: error.message },
+    ];
+    return { code: error.code, status: 0, detail: error.message, ...(errors && { errors }) };
+  }
   return undefined;
 }
 
