@@ -71,7 +71,8 @@ const until = async (done: () => boolean) => {
 };
 
 beforeEach(async () => {
-  store = await openEventStore(`sqlite:${join(mkdtempSync(join(tmpdir(), 'watchers-')), 'events.db')}`);
+  const file = join(mkdtempSync(join(tmpdir(), 'watchers-')), 'events.db');
+  store = await openEventStore(`sqlite:${file}`, { expiringStreamPrefixes: ['client-'] });
 });
 
 afterEach(async () => {
@@ -113,5 +114,20 @@ describe('presence watchers', () => {
     const third = await watchers.watch(watchQuery({}), fullingSink(100));
     expect(watchers.count).toBe(2);
     await Promise.all([second.stop(), third.stop()]);
+  });
+
+  it('refuse a position below what retention kept: the events after it may be gone', async () => {
+    await appendEvents(5);
+    await store.removeExpiredEvents(3, 100);
+    const watchers = new PresenceWatchers(store, loadConfig({}));
+    const refused = await watchers
+      .watch(watchQuery({ afterPosition: '2' }), fullingSink(100))
+      .catch((e) => e);
+    expect(refused).toMatchObject({ code: 'POSITION_PAST_RETENTION', field: { name: 'afterPosition' } });
+    const sink = fullingSink(100);
+    const kept = await watchers.watch(watchQuery({ afterPosition: '3' }), sink);
+    await until(() => sink.written.length === 2);
+    await kept.stop();
+    expect(sink.written).toEqual([4, 5]);
   });
 });
