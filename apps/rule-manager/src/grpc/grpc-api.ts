@@ -55,7 +55,7 @@ export class GrpcApi implements OnApplicationShutdown {
     const service = (name: ApiServiceName) => definition[`${API_PACKAGE}.${name}`] as ServiceDefinition;
     for (const [name, methods] of Object.entries(services))
       this.server.addService(service(name as ApiServiceName), unaryHandlers(methods, verifier, this.logger));
-    this.server.addService(service('PresenceService'), presence.handlers(verifier));
+    this.server.addService(presence.definition(service('PresenceService')), presence.handlers(verifier));
     this.health = new HealthImplementation({
       '': 'SERVING',
       ...Object.fromEntries(API_SERVICES.map((name) => [`${API_PACKAGE}.${name}`, 'SERVING' as const])),
