@@ -1,20 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { status as Code } from '@grpc/grpc-js';
-import type { MqttClient } from 'mqtt';
 import {
   E2E_ADMIN_SECRET as ADMIN,
   isolatedEnv,
   startApp,
   type RunningApp,
 } from '../support/app-processes.js';
-import { grpcApi, type Answer, type GrpcApi } from '../support/grpc-clients.js';
+import { grpcApi, type GrpcApi } from '../support/grpc-clients.js';
+import { grpcExpectations } from '../support/grpc-expect.js';
 import { createTopic, rocketmqEndpoint } from '../support/rocketmq.js';
-import { apiOf, eventually, mqttConnector } from '../support/system-clients.js';
+import { apiOf } from '../support/system-clients.js';
 
 /**
  * rule-manager's gRPC API (mqtt_status_relay.v1) driven by a plain @grpc/grpc-js client loaded from the .proto
- * files, against the built apps as processes, a real RocketMQ and real MQTT clients: every method, each error
- * code with its google.rpc details, the same refusal as REST, tokens and roles, health and reflection.
+ * files, against the built app as a process and a real RocketMQ: rules, groups and instances, each error code
+ * with its google.rpc details, the same refusal as REST, tokens and roles, health and reflection (client status
+ * and delivery: grpc-client-status-and-delivery.spec.ts).
  */
 const VIEWER = 'viewer-secret-0123456789';
 const TOPIC = `grpc-status-${Date.now()}`;
@@ -24,27 +25,8 @@ const INSTANCE = 'rmq-grpc';
 let env: Record<string, string>;
 let apps: RunningApp[] = [];
 let grpc: GrpcApi;
-const clients: MqttClient[] = [];
 
-/** `null`: no token at all. */
-const call = (service: string, method: string, request: object = {}, token: string | null = ADMIN) =>
-  grpc.call(service, method, request, token ?? undefined);
-
-/** The value of a call that must succeed (the refusal is shown when it did not). */
-async function ok(service: string, method: string, request: object = {}, token: string | null = ADMIN) {
-  const answer = await call(service, method, request, token);
-  expect(answer).toMatchObject({ ok: true });
-  return (answer as Extract<Answer, { ok: true }>).value;
-}
-
-/** A refusal with its code and the stable code of the REST problem (ErrorInfo reason). */
-async function refused(code: Code, reason: string, answer: Promise<Answer>) {
-  const refusal = await answer;
-  expect(refusal).toMatchObject({ ok: false, code });
-  const { details } = refusal as Extract<Answer, { ok: false }>;
-  expect(details['google.rpc.ErrorInfo']).toMatchObject({ reason, domain: 'mqtt-status-relay' });
-  return refusal as Extract<Answer, { ok: false }>;
-}
+const { call, ok, refused } = grpcExpectations(() => grpc, ADMIN);
 
 const rule = (ruleId: string, groupId: string) => ({
   ruleId,
@@ -61,16 +43,11 @@ beforeAll(async () => {
     API_TOKENS: `e2e:admin:${ADMIN},look:viewer:${VIEWER}`,
     MAX_RULES_PER_INSTANCE: '2',
   });
-  apps = await Promise.all([
-    startApp('rule-manager', env),
-    startApp('presence-ingest', env),
-    startApp('rocketmq-dispatch', env),
-  ]);
+  apps = [await startApp('rule-manager', env)];
   grpc = grpcApi(`127.0.0.1:${env['GRPC_PORT']}`);
 }, 120_000);
 
 afterAll(async () => {
-  for (const client of clients) client.end(true);
   grpc?.close();
   await Promise.all(apps.map((app) => app.stop()));
 });
@@ -263,122 +240,5 @@ describe('gRPC API', () => {
       actor: 'e2e',
       changes: { description: { before: 'to the session service', after: 'edited over gRPC' } },
     });
-  });
-
-  it('answers client status, batch, group clients and trace, and closes a live connection', async () => {
-    await mqttConnector(env, clients)(`${GROUP}@@@van-1`);
-    const status = await eventually(
-      () => ok('ClientStatusService', 'GetClientStatus', { clientId: `${GROUP}@@@van-1` }, VIEWER),
-      (answer) => answer.online === true,
-    );
-    expect(status).toMatchObject({
-      clientId: `${GROUP}@@@van-1`,
-      online: true,
-      channels: [
-        { channelId: expect.stringMatching(/^[0-9a-f]{32}$/), clientIp: expect.stringMatching(/^127\./) },
-      ],
-      lastEvent: { eventType: 'connect', seq: '1', reason: 'accepted' },
-    });
-    const batch = await ok(
-      'ClientStatusService',
-      'BatchGetClientStatus',
-      { clientIds: [`${GROUP}@@@van-1`, `${GROUP}@@@never`] },
-      VIEWER,
-    );
-    expect(batch.items).toEqual([
-      { clientId: `${GROUP}@@@van-1`, online: true },
-      { clientId: `${GROUP}@@@never`, online: false },
-    ]);
-    const online = await ok('ClientStatusService', 'ListGroupClients', { groupId: GROUP, onlineOnly: true });
-    expect(online).toMatchObject({
-      total: 1,
-      page: 1,
-      pageSize: 20,
-      items: [{ clientId: `${GROUP}@@@van-1` }],
-    });
-    const refusal = await refused(
-      Code.INVALID_ARGUMENT,
-      'VALIDATION_FAILED',
-      call('ClientStatusService', 'GetClientStatus', { clientId: 'no-group' }),
-    );
-    expect(refusal.details['google.rpc.BadRequest'].fieldViolations).toEqual([
-      expect.objectContaining({ field: 'clientId' }),
-    ]);
-
-    await refused(
-      Code.PERMISSION_DENIED,
-      'PERMISSION_DENIED',
-      call('ClientStatusService', 'CloseConnection', { clientId: `${GROUP}@@@van-1` }, VIEWER),
-    );
-    expect(await ok('ClientStatusService', 'CloseConnection', { clientId: `${GROUP}@@@van-1` })).toEqual({
-      clientId: `${GROUP}@@@van-1`,
-      closed: true,
-    });
-    await refused(
-      Code.NOT_FOUND,
-      'NOT_FOUND',
-      call('ClientStatusService', 'CloseConnection', { clientId: `${GROUP}@@@never` }),
-    );
-    const trace = await eventually(
-      () => ok('ClientStatusService', 'GetClientTrace', { clientId: `${GROUP}@@@van-1` }),
-      (answer) => answer.total === 2,
-    );
-    expect(
-      trace.items.map((entry: { action: string; reason: string }) => [entry.action, entry.reason]),
-    ).toEqual([
-      ['connect', 'accepted'],
-      ['close', 'closed by server'],
-    ]);
-  });
-
-  it('answers delivery counters and the delivery log, replays, lists dead letters and refuses a bad redrive', async () => {
-    const counters = await eventually(
-      () => ok('DeliveryService', 'GetDeliveryCounters', { ruleId: 'r-grpc-a' }),
-      (answer) => answer.forwarded === '2',
-    );
-    expect(counters).toMatchObject({ ruleId: 'r-grpc-a', matched: '2', forwarded: '2' });
-    const log = await ok('DeliveryService', 'ListNotifications', { ruleId: 'r-grpc-a' }, VIEWER);
-    expect(
-      log.items.map((item: { eventType: string; outcome: string }) => [item.eventType, item.outcome]),
-    ).toEqual([
-      ['connect', 'forwarded'],
-      ['tcpclean', 'forwarded'],
-    ]);
-    expect(log.items[0]).toMatchObject({
-      clientId: `${GROUP}@@@van-1`,
-      topic: TOPIC,
-      messageId: expect.any(String),
-    });
-    await refused(
-      Code.INVALID_ARGUMENT,
-      'VALIDATION_FAILED',
-      call('DeliveryService', 'ListNotifications', { limit: 5 }),
-    );
-
-    const replay = await ok('DeliveryService', 'ReplayNotifications', {
-      ruleId: 'r-grpc-a',
-      from: '0',
-      to: new Date().toISOString(),
-      eventType: 'tcpclean',
-    });
-    expect(replay).toMatchObject({
-      ruleId: 'r-grpc-a',
-      notifications: 1,
-      topic: TOPIC,
-      replayId: expect.any(String),
-    });
-    await refused(
-      Code.NOT_FOUND,
-      'RULE_NOT_FOUND',
-      call('DeliveryService', 'GetDeliveryCounters', { ruleId: 'r-never' }),
-    );
-    expect(await ok('DeliveryService', 'ListDeadLetters', { ruleId: 'r-grpc-a' })).toMatchObject({
-      total: 0,
-    });
-    await refused(
-      Code.NOT_FOUND,
-      'DEAD_LETTER_NOT_FOUND',
-      call('DeliveryService', 'RedriveDeadLetter', { deadLetterId: 'r-grpc-a:none' }),
-    );
   });
 });
