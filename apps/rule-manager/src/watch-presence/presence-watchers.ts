@@ -8,6 +8,7 @@ import {
 } from '#libs/event-store';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
 import { statusEventType, type PresenceEventData, type PresenceEventType } from '#libs/presence';
+import { RecentPresenceLog } from './recent-presence-log.js';
 import type { WatchQuery } from './watch-presence.query.js';
 
 /** A refused watch: what to change, as a problem with a stable code. */
@@ -54,18 +55,21 @@ export function watchedEvent(event: RecordedEvent) {
 /**
  * The presence watchers of this process, at most GRPC_MAX_WATCHERS at once. Each follows the log (followLog) from
  * its position and hands its events to its sink in store order; a sink that is full holds its follower, which
- * reads no further until the sink drains, so a slow watcher costs memory for one batch, not for its backlog.
+ * reads no further until the sink drains, so a slow watcher costs memory for one batch, not for its backlog. The
+ * recent events they read are read from the store once for all of them (RecentPresenceLog).
  */
 @Injectable()
 export class PresenceWatchers {
   private readonly watching = new Set<Following>();
   private readonly max: number;
+  private readonly log: RecentPresenceLog;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventLog & Retention,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.max = config.grpcMaxWatchers;
+    this.log = new RecentPresenceLog(store);
   }
 
   /** Starts a watch: the position it starts after, and a stop that frees its place. */
@@ -84,7 +88,7 @@ export class PresenceWatchers {
         { name: 'afterPosition', rule: 'retained' },
         `events up to position ${horizon} may have been removed by retention (EVENT_RETENTION): watch after ${horizon} or later`,
       );
-    const following = followLog(this.store, {
+    const following = followLog(this.log, {
       name: 'watch-presence',
       from: after,
       filter: query.filter,
