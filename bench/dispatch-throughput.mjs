@@ -63,6 +63,7 @@ async function measureDispatch(kind) {
     DATA_DIR: dataDir,
     EVENT_STORE_URL: storeUrl,
     HTTP_PORT: String(httpPort),
+    GRPC_PORT: String(benchPort()),
     BUS_URL: `tcp://127.0.0.1:${busPort}`,
     INSTANCE_ID: 'mqtt-bench',
     API_TOKENS: `bench:admin:${TOKEN}`,

@@ -20,6 +20,7 @@ const env = {
   EVENT_STORE_URL: benchStoreUrl(dataDir),
   HTTP_PORT: String(PORT),
   BUS_URL: `tcp://127.0.0.1:${PORT + 100}`,
+  GRPC_PORT: String(PORT + 200),
   API_TOKENS: `bench:admin:${TOKEN}`,
   MAX_RULES_PER_INSTANCE: String(RULES),
 };

@@ -58,6 +58,7 @@ const env = {
   DATA_DIR: dataDir,
   EVENT_STORE_URL: storeUrl,
   HTTP_PORT: String(await freePorts(1)),
+  GRPC_PORT: String(await freePorts(1)),
   MQTT_PORT: String(await freePorts(1)),
   BUS_URL: `tcp://127.0.0.1:${await freePorts(3)}`,
   METRICS_PORT: String(metricsPort),

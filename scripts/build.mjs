@@ -2,8 +2,16 @@
 // first; a lock lets one compile while the others wait, and the incremental build (its state in dist/) then
 // writes nothing unchanged, so an app already running never loads a half-written dist/.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -48,12 +56,26 @@ async function lock() {
   }
 }
 
+/** Copies the files of `from` that `to` lacks or holds otherwise; an up-to-date copy is left untouched. */
+function copyChanged(from, to) {
+  for (const entry of readdirSync(from, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const source = join(entry.parentPath, entry.name);
+    const target = join(to, relative(from, source));
+    if (existsSync(target) && readFileSync(target).equals(readFileSync(source))) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(source, target);
+  }
+}
+
 await lock();
 try {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const args = ['-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'];
   const { status } = spawnSync(process.execPath, [tsc, ...args], { cwd: ROOT, stdio: 'inherit' });
   process.exitCode = status ?? 1;
+  // The gRPC contracts travel with the compiled code: a deployed app (dist/ only) serves them from there.
+  if (status === 0) copyChanged(join(ROOT, 'libs/contracts/proto'), join(ROOT, 'dist/libs/contracts/proto'));
 } finally {
   rmSync(LOCK, { recursive: true, force: true });
 }

@@ -52,10 +52,16 @@ export async function startPresenceIngest(storeOptions = {}, { withRuleManager =
     INSTANCE_ID: 'mqtt-bench',
   };
   const process = await startProcess(['dist/apps/presence-ingest/src/main.js'], env, 'MQTT broker');
+  const grpcPort = benchPort();
   const ruleManager = withRuleManager
     ? await startProcess(
         ['dist/apps/rule-manager/src/main.js'],
-        { ...env, HTTP_PORT: String(benchPort()), API_TOKENS: 'bench:admin:bench-token-0123456789' },
+        {
+          ...env,
+          HTTP_PORT: String(benchPort()),
+          GRPC_PORT: String(grpcPort),
+          API_TOKENS: 'bench:admin:bench-token-0123456789',
+        },
         'HTTP on',
       )
     : undefined;
@@ -63,7 +69,8 @@ export async function startPresenceIngest(storeOptions = {}, { withRuleManager =
     process.kill('SIGTERM');
     ruleManager?.kill('SIGTERM');
   };
-  return { process, mqttPort, store, storeUrl, storeName: storeUrl.split(':')[0], stop };
+  const storeName = storeUrl.split(':')[0];
+  return { process, ruleManager, mqttPort, grpcPort, store, storeUrl, storeName, stop };
 }
 
 export function benchStoreUrl(dataDir) {

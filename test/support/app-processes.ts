@@ -56,6 +56,7 @@ export async function isolatedEnv(overrides: Record<string, string> = {}): Promi
   return {
     DATA_DIR: dataDir,
     HTTP_PORT: String(await freePort()),
+    GRPC_PORT: String(await freePort()),
     MQTT_PORT: String(await freePort()),
     BUS_URL: `tcp://127.0.0.1:${busPort}`,
     METRICS_PORT: String(metricsPort),

@@ -47,6 +47,15 @@ describe('start-up errors', () => {
     );
   });
 
+  it('names GRPC_PORT when the port is already in use', async () => {
+    const env = await isolatedEnv({ GRPC_PORT: String(takenPort) });
+    const { code, output } = await runFailingApp('rule-manager', env);
+    expect(code).toBe(1);
+    expect(output).toContain(
+      `rule-manager: port ${takenPort} is already in use: set GRPC_PORT to a free port`,
+    );
+  });
+
   it('names METRICS_PORT when the port is already in use', async () => {
     // rocketmq-dispatch serves its metrics on METRICS_PORT + 1
     const env = await isolatedEnv({ METRICS_PORT: String(takenPort - 1) });

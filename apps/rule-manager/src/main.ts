@@ -20,6 +20,7 @@ import { resolveApiTokens } from './access/stored-admin-token.js';
 import { serveConsole } from './console/serve-console.js';
 import { hardenHttp } from './http/http-hardening.js';
 import { setupOpenApi } from './http/openapi.js';
+import { GrpcApi } from './grpc/grpc-api.js';
 import { RuleManagerModule } from './rule-manager.module.js';
 
 const APP = 'rule-manager';
@@ -54,11 +55,13 @@ async function bootstrap(): Promise<void> {
   const bus = describeBus(config.busUrl, APP);
   await listenOnBus(config.busUrl, APP, () => app.startAllMicroservices());
   await listenOn('HTTP_PORT', config.httpPort, () => app.listen(config.httpPort));
+  const grpc = await listenOn('GRPC_PORT', config.grpcPort, () => app.get(GrpcApi).listen());
   app.getHttpServer().once('close', () => void store.close());
   const logger = new Logger(APP);
   logger.log(
     `control plane of MQTT instance ${config.instanceId} (region ${config.region}): ` +
-      `HTTP on http://localhost:${config.httpPort} (console /, API /api/v1, docs /api/docs, health /health, metrics /metrics), bus ${bus}, ` +
+      `HTTP on http://localhost:${config.httpPort} (console /, API /api/v1, docs /api/docs, health /health, metrics /metrics), ` +
+      `gRPC on ${grpc} (mqtt_status_relay.v1, health, reflection), bus ${bus}, ` +
       `store ${store.description}, API tokens from ${access.source}`,
   );
   if (access.generated) {

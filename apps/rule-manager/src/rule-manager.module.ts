@@ -42,6 +42,7 @@ import { ReadOverview } from './overview/read-overview.js';
 import { SessionHttpController } from './session/session.http.controller.js';
 import { StatusBusController } from './status.bus.controller.js';
 import { retentionProviders } from './retention/retention.provider.js';
+import { grpcProviders } from './grpc/grpc.providers.js';
 
 @Module({})
 export class RuleManagerModule {
@@ -94,6 +95,7 @@ export class RuleManagerModule {
         Peers,
         ...retentionProviders,
         ReadOverview,
+        ...grpcProviders,
       ],
     };
   }

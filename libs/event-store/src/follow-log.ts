@@ -50,7 +50,8 @@ export interface Following {
 
 const STOPPED = Symbol('stopped');
 /** What following needs of the store: the log, and the checkpoints for `from: 'stored'`. */
-type Log = EventLog & Partial<Pick<Checkpoints, 'loadCheckpoint' | 'saveCheckpoint'>>;
+type Log = Pick<EventLog, 'headPosition' | 'readAll' | 'onAppended'> &
+  Partial<Pick<Checkpoints, 'loadCheckpoint' | 'saveCheckpoint'>>;
 
 /**
  * The one way to read the log: from a position, with a filter, in batches, woken by appends, retrying with

@@ -10,6 +10,8 @@ describe('configuration', () => {
       mqttHost: '127.0.0.1',
       mqttAllowAnonymous: true,
       metricsPort: 9464,
+      grpcPort: 50051,
+      grpcMaxWatchers: 256,
       eventStoreUrl: 'sqlite:/tmp/relay/events.db',
       instanceId: 'mqtt-local',
       region: 'local',
@@ -28,6 +30,7 @@ describe('configuration', () => {
       eventRetentionMs: 7 * 86_400_000,
     });
     expect(config).not.toHaveProperty('nodeId');
+    expect(config).not.toHaveProperty('grpcTls');
     expect(config).not.toHaveProperty('archiveDir');
     expect(loadConfig({ ARCHIVE_DIR: '/var/archive/relay' }).archiveDir).toBe('/var/archive/relay');
     expect(loadConfig({ NODE_ID: 'host-1:1883' }).nodeId).toBe('host-1:1883');

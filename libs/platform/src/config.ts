@@ -15,16 +15,22 @@ import {
   port,
   portRule,
   positiveInteger,
-  positiveIntegerRule,
   text,
   variable,
   variables,
   type Env,
 } from './env-values.js';
+import {
+  DISPATCH_VARIABLES,
+  dispatchSettings,
+  retryProblems,
+  type DispatchSettings,
+} from './dispatch-settings.js';
 import { MQTT_LIMIT_VARIABLES, mqttLimits, type MqttLimits } from './mqtt-limits.js';
 import { retentionDuration } from './retention-settings.js';
 
 export { ConfigError };
+export type { DispatchSettings };
 
 /** The three apps read the same variables (README "Configuration"); each uses the ones it needs. */
 export interface AppConfig {
@@ -42,6 +48,12 @@ export interface AppConfig {
   mqttWsPort?: number;
   /** presence-ingest's /metrics port (rocketmq-dispatch's is the next one); absent with METRICS_PORT=off. */
   metricsPort?: number;
+  /** rule-manager's gRPC API (README "gRPC API"). */
+  grpcPort: number;
+  /** gRPC over TLS, when a certificate and key are configured (PEM files). */
+  grpcTls?: { certFile: string; keyFile: string };
+  /** WatchPresence streams open at once at most (GRPC_MAX_WATCHERS). */
+  grpcMaxWatchers: number;
   dataDir: string;
   eventStoreUrl: string;
   /** Where retention archives events before it removes them (ARCHIVE_DIR); absent: removed without a copy. */
@@ -61,23 +73,6 @@ export interface AppConfig {
   dispatch: DispatchSettings;
   /** How long presence and delivery events are kept (EVENT_RETENTION); absent with `off` (kept forever). */
   eventRetentionMs?: number;
-}
-
-/** rocketmq-dispatch's delivery settings (README "Delivery"). */
-export interface DispatchSettings {
-  /** Sends in flight at once, each for a different client (DISPATCH_CONCURRENCY). */
-  concurrency: number;
-  /** Notifications read ahead of the checkpoint at most: the rest of the backlog waits in the store. */
-  window: number;
-  /** Attempts before a permanently failing notification is dead-lettered (DISPATCH_MAX_ATTEMPTS). */
-  maxAttempts: number;
-  /** First retry delay, doubled per attempt up to the maximum (DISPATCH_RETRY_BASE_MS, DISPATCH_RETRY_MAX_MS). */
-  baseBackoffMs: number;
-  maxBackoffMs: number;
-  /** Partitions of the client ID hash that dispatchers share, one owner each (DISPATCH_PARTITIONS). */
-  partitions: number;
-  /** How long a dispatcher's partition leases last unrenewed (DISPATCH_LEASE_TTL_MS); renewed every third. */
-  leaseTtlMs: number;
 }
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
@@ -110,6 +105,10 @@ const VARIABLES = variables({
         );
       return metricsPort;
     })(name),
+  GRPC_PORT: port(50051),
+  GRPC_TLS_CERT: optionalText,
+  GRPC_TLS_KEY: optionalText,
+  GRPC_MAX_WATCHERS: positiveInteger(256, 10_000),
   EVENT_STORE_URL: variable(undefined, (value, refuse) => {
     if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(value))
       refuse(
@@ -132,18 +131,7 @@ const VARIABLES = variables({
   MAX_RULES_PER_INSTANCE: positiveInteger(100),
   API_TOKENS: variable('', (value) => parseApiTokens(value)),
   NODE_ID: optionalMatching(/^[A-Za-z0-9_.:-]{1,64}$/, '1–64 characters of [A-Za-z0-9_.:-]'),
-  DISPATCH_CONCURRENCY: positiveInteger(256, 1024),
-  DISPATCH_RETRY_BASE_MS: positiveInteger(1_000),
-  DISPATCH_RETRY_MAX_MS: positiveInteger(10_000),
-  DISPATCH_PARTITIONS: positiveInteger(16, 1024),
-  DISPATCH_LEASE_TTL_MS: (name: string) =>
-    variable('10000', (value, refuse) => {
-      const ttl = positiveIntegerRule(name, 10_000)(value, refuse);
-      if (ttl < 300) refuse('min', `${name} must be 300 or more (milliseconds)`);
-      return ttl;
-    })(name),
-  DISPATCH_WINDOW: positiveInteger(10_000),
-  DISPATCH_MAX_ATTEMPTS: positiveInteger(5),
+  ...DISPATCH_VARIABLES,
   EVENT_RETENTION: retentionDuration,
 });
 /** The variables the apps read, in the order they are checked. */
@@ -167,15 +155,14 @@ function crossProblems(env: Record<string, string | undefined>): z.core.$ZodIssu
           ),
         ]
       : [];
-  const [base, max] = [env['DISPATCH_RETRY_BASE_MS'] ?? '1000', env['DISPATCH_RETRY_MAX_MS'] ?? '10000'];
-  if (/^[1-9]\d*$/.test(base) && /^[1-9]\d*$/.test(max) && Number(max) < Number(base))
+  const [cert, key] = [env['GRPC_TLS_CERT'], env['GRPC_TLS_KEY']];
+  if ((cert === undefined) !== (key === undefined)) {
+    const absent = cert === undefined ? 'GRPC_TLS_CERT' : 'GRPC_TLS_KEY';
     problems.push(
-      problem(
-        'DISPATCH_RETRY_MAX_MS',
-        'not-below-base',
-        `DISPATCH_RETRY_MAX_MS (${max}) must not be below DISPATCH_RETRY_BASE_MS (${base})`,
-      ),
+      problem(absent, 'required', `${absent} is missing: gRPC over TLS needs GRPC_TLS_CERT and GRPC_TLS_KEY`),
     );
+  }
+  problems.push(...retryProblems(env).map(([name, rule, message]) => problem(name, rule, message)));
   return problems;
 }
 
@@ -205,6 +192,11 @@ function appConfig(v: Values): AppConfig {
     mqttLimits: mqttLimits(v),
     ...(v.MQTT_WS_PORT !== undefined && { mqttWsPort: v.MQTT_WS_PORT }),
     ...(v.METRICS_PORT !== undefined && { metricsPort: v.METRICS_PORT }),
+    grpcPort: v.GRPC_PORT,
+    grpcMaxWatchers: v.GRPC_MAX_WATCHERS,
+    ...(v.GRPC_TLS_CERT !== undefined && {
+      grpcTls: { certFile: v.GRPC_TLS_CERT, keyFile: v.GRPC_TLS_KEY! },
+    }),
     dataDir,
     eventStoreUrl: v.EVENT_STORE_URL ?? `sqlite:${resolve(dataDir, 'events.db')}`,
     ...(v.ARCHIVE_DIR !== undefined && { archiveDir: resolve(v.ARCHIVE_DIR) }),
@@ -216,15 +208,7 @@ function appConfig(v: Values): AppConfig {
     ...(v.CREDENTIALS_KEY !== undefined && { credentialsKey: v.CREDENTIALS_KEY }),
     ...(v.BUS_SECRET !== undefined && { busSecret: v.BUS_SECRET }),
     ...(v.NODE_ID !== undefined && { nodeId: v.NODE_ID }),
-    dispatch: {
-      concurrency: v.DISPATCH_CONCURRENCY,
-      partitions: v.DISPATCH_PARTITIONS,
-      leaseTtlMs: v.DISPATCH_LEASE_TTL_MS,
-      window: v.DISPATCH_WINDOW,
-      maxAttempts: v.DISPATCH_MAX_ATTEMPTS,
-      baseBackoffMs: v.DISPATCH_RETRY_BASE_MS,
-      maxBackoffMs: v.DISPATCH_RETRY_MAX_MS,
-    },
+    dispatch: dispatchSettings(v),
     ...(v.EVENT_RETENTION !== undefined && { eventRetentionMs: v.EVENT_RETENTION }),
   };
 }

@@ -1,7 +1,7 @@
 import { Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
+import { changeRule } from './change-rule.js';
 import { acceptedVersions } from '../http/if-match.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
@@ -50,12 +50,8 @@ export class ChangeRuleStatusHttpController {
     request: Request,
     response: Response,
   ) {
-    const versions = acceptedVersions(ifMatch);
-    const data = { ruleId, ...(versions !== undefined && { expectedVersions: versions }) };
-    const { state } = await this.commandBus.execute(
-      new ChangeControlPlane({ type, data }, requestContext(request)),
-    );
-    const rule = state.rules[ruleId]!;
+    const context = requestContext(request);
+    const rule = (await changeRule(this.commandBus, type, ruleId, acceptedVersions(ifMatch), context))!;
     response.setHeader('ETag', `"${rule.version}"`);
     return ruleRepresentation(rule);
   }

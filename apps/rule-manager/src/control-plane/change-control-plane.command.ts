@@ -23,3 +23,12 @@ export class ChangeControlPlane extends Command<ControlPlaneChange> {
     super();
   }
 }
+
+/**
+ * The rule versions a change accepts: one of them must be current, or nothing changes (RULE_VERSION_MISMATCH).
+ * Undefined: whatever version is current.
+ */
+export type ExpectedVersions = number[] | undefined;
+
+export const expecting = (versions: ExpectedVersions) =>
+  versions !== undefined ? { expectedVersions: versions } : {};

@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import type { RuleCreated } from '#libs/rules';
-import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
+import { createRule } from './create-rule.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
@@ -24,12 +23,10 @@ export class CreateRuleHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { events, state, warnings } = await this.commandBus.execute(
-      new ChangeControlPlane({ type: 'CreateRule', data: { input: body } }, requestContext(request)),
-    );
-    const ruleId = (events[0] as RuleCreated).data.ruleId;
-    const rule = state.rules[ruleId]!;
-    response.location(`/api/v1/rules/${encodeURIComponent(ruleId)}`).setHeader('ETag', `"${rule.version}"`);
+    const { rule, warnings } = await createRule(this.commandBus, body, requestContext(request));
+    response
+      .location(`/api/v1/rules/${encodeURIComponent(rule.ruleId)}`)
+      .setHeader('ETag', `"${rule.version}"`);
     return { ...ruleRepresentation(rule), ...(warnings.length > 0 && { warnings }) };
   }
 }

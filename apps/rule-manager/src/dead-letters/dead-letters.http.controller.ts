@@ -2,35 +2,12 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nes
 import { ApiResponse } from '@nestjs/swagger';
 import { newEventId, type Documents, type EventLog } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/platform';
-import * as z from 'zod';
-import { RULE_ID_PATTERN } from '#libs/rules';
 import type { AuthenticatedRequest } from '../access/api-token.guard.js';
-import type { DeadLetterDocument } from '../delivery-stats/delivery-stats.projection.js';
-import { deadLettersOf } from '../delivery-stats/delivery-stats.queries.js';
-import { ApiQueries, count, matchingParam, parseParams } from '../http/query-params.js';
+import { ApiQueries } from '../http/query-params.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { requestContext } from '../http/request-context.js';
+import { DEAD_LETTERS_QUERY, listDeadLetters } from './list-dead-letters.js';
 import { redriveDeadLetter } from './redrive-dead-letter.js';
-
-const MAX_LIMIT = 1_000;
-const DEAD_LETTERS_QUERY = z.object({
-  ruleId: matchingParam(
-    RULE_ID_PATTERN,
-    'pattern',
-    (ruleId) => `${String(ruleId)} is not a rule ID`,
-  ).optional(),
-  limit: count(100, MAX_LIMIT),
-});
-
-function representation(deadLetter: DeadLetterDocument) {
-  const { redrive, eventTime, deadLetteredAt, ...rest } = deadLetter;
-  return {
-    ...rest,
-    eventTime: new Date(eventTime).toISOString(),
-    deadLetteredAt: new Date(deadLetteredAt).toISOString(),
-    ...(redrive && { redrive: { ...redrive, requestedAt: new Date(redrive.requestedAt).toISOString() } }),
-  };
-}
 
 /** Notifications dispatch gave up on (a permanent failure), and sending one again once its cause is fixed. */
 @ApiResource('dead-letters')
@@ -42,10 +19,7 @@ export class DeadLettersHttpController {
   @ApiCall('Dead letters, a rule’s only with ruleId; each with the last error and its redrive, if any', 400)
   @ApiQueries(DEAD_LETTERS_QUERY)
   async list(@Query() query: unknown) {
-    const { ruleId, limit: size } = parseParams(DEAD_LETTERS_QUERY, query);
-    const deadLetters = await deadLettersOf(this.store, ruleId);
-    // The newest `limit`, oldest first.
-    return { items: deadLetters.slice(-size).map(representation), total: deadLetters.length };
+    return listDeadLetters(this.store, query);
   }
 
   @Post(':deadLetterId/redrive')

@@ -1,7 +1,7 @@
 import { Controller, Delete, Headers, HttpCode, Param, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request } from 'express';
-import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
+import { changeRule } from '../change-rule-status/change-rule.js';
 import { acceptedVersions } from '../http/if-match.js';
 import { requestContext } from '../http/request-context.js';
 import { ApiResponse } from '@nestjs/swagger';
@@ -23,10 +23,7 @@ export class DeleteRuleHttpController {
     @Headers('if-match') ifMatch: string | undefined,
     @Req() request: Request,
   ) {
-    const versions = acceptedVersions(ifMatch);
-    const data = { ruleId, ...(versions !== undefined && { expectedVersions: versions }) };
-    await this.commandBus.execute(
-      new ChangeControlPlane({ type: 'DeleteRule', data }, requestContext(request)),
-    );
+    const context = requestContext(request);
+    await changeRule(this.commandBus, 'DeleteRule', ruleId, acceptedVersions(ifMatch), context);
   }
 }

@@ -2,12 +2,9 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiResponse } from '@nestjs/swagger';
 import type { Documents } from '#libs/event-store';
-import { emptyDeliveryCounters, pendingOf } from '#libs/notifications';
 import { EVENT_STORE } from '#libs/platform';
-import { existingRule } from '#libs/rules';
-import { deliveryCountersOf } from '../delivery-stats/delivery-stats.queries.js';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
+import { readDeliveryCounters } from './read-delivery-counters.js';
 
 /** A rule's delivery counters: matched = forwarded + deadLettered + pending, and sends per minute. */
 @ApiResource('rules')
@@ -40,18 +37,6 @@ export class DeliveryCountersHttpController {
     },
   })
   async counters(@Param('ruleId') ruleId: string) {
-    const stored = await deliveryCountersOf(this.readModels, ruleId);
-    // A deleted rule keeps its counters; a rule that never matched anything has zeros.
-    if (!stored) existingRule(await this.queryBus.execute(new ReadControlPlane()), ruleId);
-    const counters = stored ?? emptyDeliveryCounters(ruleId);
-    const { perMinute, ...totals } = counters;
-    return {
-      ...totals,
-      pending: pendingOf(counters),
-      perMinute: Object.entries(perMinute)
-        .map(([minute, sends]) => ({ minute: Number(minute), ...sends }))
-        .sort((a, b) => a.minute - b.minute)
-        .map(({ minute, ...sends }) => ({ minute: new Date(minute).toISOString(), ...sends })),
-    };
+    return readDeliveryCounters(this.readModels, this.queryBus, ruleId);
   }
 }

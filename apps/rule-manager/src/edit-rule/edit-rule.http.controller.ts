@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Put, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
+import { editRule } from './edit-rule.js';
 import { acceptedVersions } from '../http/if-match.js';
 import { ruleRepresentation } from '../http/representations.js';
 import { requestContext } from '../http/request-context.js';
@@ -27,12 +27,14 @@ export class EditRuleHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const versions = acceptedVersions(ifMatch);
-    const data = { ruleId, input: body, ...(versions !== undefined && { expectedVersions: versions }) };
-    const { state, warnings } = await this.commandBus.execute(
-      new ChangeControlPlane({ type: 'UpdateRule', data }, requestContext(request)),
+    const context = requestContext(request);
+    const { rule, warnings } = await editRule(
+      this.commandBus,
+      ruleId,
+      body,
+      acceptedVersions(ifMatch),
+      context,
     );
-    const rule = state.rules[ruleId]!;
     response.setHeader('ETag', `"${rule.version}"`);
     return { ...ruleRepresentation(rule), ...(warnings.length > 0 && { warnings }) };
   }

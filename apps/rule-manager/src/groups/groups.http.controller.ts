@@ -1,20 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
-import { existingGroup, type Group } from '#libs/rules';
-import { groupRepresentation } from '../http/representations.js';
-import { RegisteredResource, type ResourceKind } from '../http/registered-resource.js';
+import type { Group } from '#libs/rules';
+import { RegisteredResource } from '../control-plane/registered-resource.js';
+import { requestContext } from '../http/request-context.js';
+import { GROUPS } from './groups.resource.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { GROUP_BODY, listOf } from '../http/api-schemas.js';
-
-const GROUPS: ResourceKind<Group> = {
-  path: '/api/v1/groups',
-  itemsOf: (state) => state.groups,
-  idKey: 'groupId',
-  existing: existingGroup,
-  representation: groupRepresentation,
-};
 
 /** Registered Group IDs of this MQTT instance: only their clients may connect. */
 @ApiResource('groups')
@@ -36,7 +29,10 @@ export class GroupsHttpController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    return this.groups.register({ type: 'RegisterGroup', data: { input: body } }, request, response);
+    const command = { type: 'RegisterGroup', data: { input: body } } as const;
+    const { location, item } = await this.groups.register(command, requestContext(request));
+    response.location(location);
+    return item;
   }
 
   @Get()
@@ -64,7 +60,8 @@ export class GroupsHttpController {
   })
   @ApiResponse({ status: 200, schema: GROUP_BODY })
   async update(@Param('groupId') groupId: string, @Body() body: unknown, @Req() request: Request) {
-    return this.groups.update({ type: 'UpdateGroup', data: { groupId, input: body } }, groupId, request);
+    const command = { type: 'UpdateGroup', data: { groupId, input: body } } as const;
+    return this.groups.update(command, groupId, requestContext(request));
   }
 
   /** 409 while a rule uses the group, naming the rule. */
@@ -73,6 +70,6 @@ export class GroupsHttpController {
   @ApiResponse({ status: 204, description: 'deleted' })
   @HttpCode(204)
   async delete(@Param('groupId') groupId: string, @Req() request: Request) {
-    await this.groups.delete({ type: 'DeleteGroup', data: { groupId } }, request);
+    await this.groups.delete({ type: 'DeleteGroup', data: { groupId } }, requestContext(request));
   }
 }

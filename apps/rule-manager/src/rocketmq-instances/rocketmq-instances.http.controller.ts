@@ -2,21 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req,
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Request, Response } from 'express';
 import { CredentialsCipher } from '#libs/credentials';
-import { existingInstance, type ControlPlaneCommand, type RocketmqInstance } from '#libs/rules';
+import type { ControlPlaneCommand, RocketmqInstance } from '#libs/rules';
+import { RegisteredResource } from '../control-plane/registered-resource.js';
 import { sealCredentials } from '../control-plane/seal-credentials.js';
-import { rocketmqInstanceRepresentation } from '../http/representations.js';
-import { RegisteredResource, type ResourceKind } from '../http/registered-resource.js';
+import { requestContext } from '../http/request-context.js';
+import { ROCKETMQ_INSTANCES } from './rocketmq-instances.resource.js';
 import { ApiBody, ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
 import { listOf, ROCKETMQ_INSTANCE_BODY } from '../http/api-schemas.js';
-
-const INSTANCES: ResourceKind<RocketmqInstance> = {
-  path: '/api/v1/rocketmq-instances',
-  itemsOf: (state) => state.rocketmqInstances,
-  idKey: 'instanceId',
-  existing: existingInstance,
-  representation: rocketmqInstanceRepresentation,
-};
 
 /** The RocketMQ destinations rules may send to. The secret key is write-only. */
 @ApiResource('rocketmq-instances')
@@ -29,7 +22,7 @@ export class RocketmqInstancesHttpController {
     queryBus: QueryBus,
     @Inject(CredentialsCipher) private readonly cipher: CredentialsCipher,
   ) {
-    this.instances = new RegisteredResource(INSTANCES, commandBus, queryBus);
+    this.instances = new RegisteredResource(ROCKETMQ_INSTANCES, commandBus, queryBus);
   }
 
   @Post()
@@ -51,7 +44,9 @@ export class RocketmqInstancesHttpController {
       type: 'RegisterRocketmqInstance',
       data: { input: body, ...sealCredentials(this.cipher, body) },
     };
-    return this.instances.register(command, request, response);
+    const { location, item } = await this.instances.register(command, requestContext(request));
+    response.location(location);
+    return item;
   }
 
   @Get()
@@ -81,7 +76,7 @@ export class RocketmqInstancesHttpController {
       type: 'UpdateRocketmqInstance',
       data: { instanceId, input: body, ...sealCredentials(this.cipher, body) },
     };
-    return this.instances.update(command, instanceId, request);
+    return this.instances.update(command, instanceId, requestContext(request));
   }
 
   /** 409 while rules send to it, naming them. */
@@ -90,6 +85,7 @@ export class RocketmqInstancesHttpController {
   @ApiResponse({ status: 204, description: 'deleted' })
   @HttpCode(204)
   async delete(@Param('instanceId') instanceId: string, @Req() request: Request) {
-    await this.instances.delete({ type: 'DeleteRocketmqInstance', data: { instanceId } }, request);
+    const command = { type: 'DeleteRocketmqInstance', data: { instanceId } } as const;
+    await this.instances.delete(command, requestContext(request));
   }
 }

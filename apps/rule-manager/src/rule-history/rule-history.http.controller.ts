@@ -1,9 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ruleHistory, RulesError } from '#libs/rules';
 import { ControlPlaneRepository } from '../control-plane/control-plane.repository.js';
 import { ApiResponse } from '@nestjs/swagger';
 import { ApiCall, ApiResource } from '../http/api-docs.js';
-import { historyRepresentation } from '../http/representations.js';
+import { readRuleHistory } from './rule-history.query.js';
 
 @ApiResource('rules')
 @Controller('api/v1/rules')
@@ -33,9 +32,6 @@ export class RuleHistoryHttpController {
     },
   })
   async history(@Param('ruleId') ruleId: string) {
-    const entries = ruleHistory(await this.repository.audited(), ruleId);
-    if (entries.length === 0)
-      throw RulesError.of('RULE_NOT_FOUND', 'ruleId', 'exists', `rule ${ruleId} never existed`);
-    return { ruleId, items: entries.map(historyRepresentation) };
+    return readRuleHistory(this.repository, ruleId);
   }
 }

@@ -1,13 +1,11 @@
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
-import type { Request, Response } from 'express';
 import type { ControlPlaneCommand, ControlPlaneState } from '#libs/rules';
-import { ChangeControlPlane } from '../control-plane/change-control-plane.command.js';
 import { ReadControlPlane } from '../read-model/read-control-plane.query.js';
-import { requestContext } from './request-context.js';
+import { ChangeControlPlane, type RequestContext } from './change-control-plane.command.js';
 
 /** What tells one kind of registered resource (groups, RocketMQ instances) from another. */
 export interface ResourceKind<Item> {
-  /** The collection's API path, `/api/v1/groups`: a registered item's `Location` is below it. */
+  /** The collection's REST path, `/api/v1/groups`: a registered item's `Location` is below it. */
   path: string;
   itemsOf(state: ControlPlaneState): Record<string, Item>;
   /** The ID's field, in the item and in the data of the event that registered it. */
@@ -18,8 +16,8 @@ export interface ResourceKind<Item> {
 }
 
 /**
- * A registered resource's API, the same for every kind (as the console's resource page is): register with a
- * `Location`, list in ID order, get, update and delete. The controllers keep the routes and the commands.
+ * A registered resource's use cases, the same for every kind (as the console's resource page is) and for every
+ * transport (REST, gRPC): register, list in ID order, get, update and delete. The adapters keep the commands.
  */
 export class RegisteredResource<Item> {
   constructor(
@@ -28,11 +26,12 @@ export class RegisteredResource<Item> {
     private readonly queryBus: QueryBus,
   ) {}
 
-  async register(command: ControlPlaneCommand, request: Request, response: Response) {
-    const { events, state } = await this.change(command, request);
+  /** The registered item, and its `Location`. */
+  async register(command: ControlPlaneCommand, context: RequestContext) {
+    const { events, state } = await this.change(command, context);
     const id = String((events[0]!.data as Record<string, unknown>)[this.kind.idKey]);
-    response.location(`${this.kind.path}/${encodeURIComponent(id)}`);
-    return this.kind.representation(this.kind.existing(state, id));
+    const location = `${this.kind.path}/${encodeURIComponent(id)}`;
+    return { location, item: this.kind.representation(this.kind.existing(state, id)) };
   }
 
   async list() {
@@ -47,20 +46,20 @@ export class RegisteredResource<Item> {
     return this.kind.representation(this.kind.existing(await this.read(), id));
   }
 
-  async update(command: ControlPlaneCommand, id: string, request: Request) {
-    const { state } = await this.change(command, request);
+  async update(command: ControlPlaneCommand, id: string, context: RequestContext) {
+    const { state } = await this.change(command, context);
     return this.kind.representation(this.kind.existing(state, id));
   }
 
-  async delete(command: ControlPlaneCommand, request: Request): Promise<void> {
-    await this.change(command, request);
+  async delete(command: ControlPlaneCommand, context: RequestContext): Promise<void> {
+    await this.change(command, context);
   }
 
   private read(): Promise<ControlPlaneState> {
     return this.queryBus.execute(new ReadControlPlane());
   }
 
-  private change(command: ControlPlaneCommand, request: Request) {
-    return this.commandBus.execute(new ChangeControlPlane(command, requestContext(request)));
+  private change(command: ControlPlaneCommand, context: RequestContext) {
+    return this.commandBus.execute(new ChangeControlPlane(command, context));
   }
 }
