@@ -140,6 +140,17 @@ describe('gRPC API', () => {
         tls: true,
       }),
     ).toMatchObject({ endpoints: '127.0.0.1:2', tls: true });
+    const remoting = { instanceId: spare.instanceId, region: 'local', nameServer: '127.0.0.1:3;127.0.0.1:4' };
+    expect(await ok('RocketmqInstanceService', 'UpdateRocketmqInstance', remoting)).toMatchObject({
+      ...remoting,
+      endpoints: '',
+      tls: false,
+    });
+    await refused(
+      Code.INVALID_ARGUMENT,
+      'VALIDATION_FAILED',
+      call('RocketmqInstanceService', 'UpdateRocketmqInstance', { ...remoting, endpoints: '127.0.0.1:2' }),
+    );
     expect(
       await ok('RocketmqInstanceService', 'GetRocketmqInstance', { instanceId: INSTANCE }),
     ).toMatchObject(instance);
