@@ -9,7 +9,7 @@ export interface LogFeedOptions {
   filter: ReadAllFilter;
   /** Watchers at once; one more is refused with TooManyWatchersError. */
   maxWatchers: number;
-  /** Events a watcher may have waiting before it is left to read the store on its own (default 2,000). */
+  /** Events a watcher may have waiting before it is left to read the store on its own (default 20,000; the events are shared, a watcher holds references). */
   bufferLimit?: number;
   /** Events per read, of the feed and of a watcher catching up (default 500). */
   batchSize?: number;
@@ -122,7 +122,7 @@ export class LogFeed {
 
   /** @internal */
   get limit(): number {
-    return this.options.bufferLimit ?? 2_000;
+    return this.options.bufferLimit ?? 20_000;
   }
 
   // Synchronous, so that `fed` and what each attached watch was handed never disagree.

@@ -1,14 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import {
-  followLog,
+  LogFeed,
+  TooManyWatchersError,
   type EventLog,
-  type Following,
+  type LogWatch,
   type RecordedEvent,
   type Retention,
 } from '#libs/event-store';
 import { APP_CONFIG, EVENT_STORE, type AppConfig } from '#libs/platform';
-import { statusEventType, type PresenceEventData, type PresenceEventType } from '#libs/presence';
-import { RecentPresenceLog } from './recent-presence-log.js';
+import {
+  presenceStreams,
+  statusEventType,
+  type PresenceEventData,
+  type PresenceEventType,
+} from '#libs/presence';
 import type { WatchQuery } from './watch-presence.query.js';
 
 /** A refused watch: what to change, as a problem with a stable code. */
@@ -52,34 +57,33 @@ export function watchedEvent(event: RecordedEvent) {
   };
 }
 
+/** Every presence event: what the feed reads; each watcher's query selects within it. */
+const ALL_PRESENCE = presenceStreams({ all: true }).filter;
+
 /**
- * The presence watchers of this process, at most GRPC_MAX_WATCHERS at once. Each follows the log (followLog) from
- * its position and hands its events to its sink in store order; a sink that is full holds its follower, which
- * reads no further until the sink drains, so a slow watcher costs memory for one batch, not for its backlog. The
- * recent events they read are read from the store once for all of them (RecentPresenceLog).
+ * The presence watchers of this process, at most GRPC_MAX_WATCHERS at once, all fed by one follower of the log
+ * (LogFeed): an append costs one read however many watch. Each watcher hands its events to its sink in store
+ * order; while a sink is full its watcher takes nothing, and one that falls far behind is left to read the store
+ * from its own position, so a slow watcher holds up neither the feed nor the others.
  */
 @Injectable()
-export class PresenceWatchers {
-  private readonly watching = new Set<Following>();
-  private readonly max: number;
-  private readonly log: RecentPresenceLog;
+export class PresenceWatchers implements OnModuleDestroy {
+  private readonly feed: LogFeed;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventLog & Retention,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.max = config.grpcMaxWatchers;
-    this.log = new RecentPresenceLog(store);
+    this.feed = new LogFeed(store, {
+      name: 'watch-presence',
+      filter: ALL_PRESENCE,
+      maxWatchers: config.grpcMaxWatchers,
+      batchSize: BATCH,
+    });
   }
 
   /** Starts a watch: the position it starts after, and a stop that frees its place. */
   async watch(query: WatchQuery, sink: PresenceSink): Promise<{ after: number; stop: () => Promise<void> }> {
-    if (this.watching.size >= this.max)
-      throw new WatchRefused(
-        'WATCHER_LIMIT_REACHED',
-        undefined,
-        `${this.max} watchers already (GRPC_MAX_WATCHERS)`,
-      );
     const after = query.afterPosition ?? (await this.store.headPosition());
     const horizon = await this.store.retentionHorizon();
     if (after < horizon)
@@ -88,28 +92,42 @@ export class PresenceWatchers {
         { name: 'afterPosition', rule: 'retained' },
         `events up to position ${horizon} may have been removed by retention (EVENT_RETENTION): watch after ${horizon} or later`,
       );
-    const following = followLog(this.log, {
-      name: 'watch-presence',
-      from: after,
-      filter: query.filter,
-      batchSize: BATCH,
-      handle: async ({ events }) => {
-        for (const event of events) {
-          if (sink.closed) return 'stop';
-          if (query.matches(event) && !sink.write(watchedEvent(event))) await sink.drained();
-        }
-        return sink.closed ? 'stop' : undefined;
-      },
-    });
-    this.watching.add(following);
+    const watch = await this.feed
+      .watch({ after, filter: query.filter, matches: query.matches })
+      .catch((error: unknown) => {
+        if (!(error instanceof TooManyWatchersError)) throw error;
+        throw new WatchRefused(
+          'WATCHER_LIMIT_REACHED',
+          undefined,
+          `${error.limit} watchers already (GRPC_MAX_WATCHERS)`,
+        );
+      });
+    const pumping = pump(watch, sink);
     const stop = async () => {
-      this.watching.delete(following);
-      await following.stop();
+      watch.close();
+      await pumping;
     };
     return { after, stop };
   }
 
   get count(): number {
-    return this.watching.size;
+    return this.feed.watcherCount;
   }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.feed.stop();
+  }
+}
+
+/** Moves a watch's events into its sink, waiting while the sink is full, until either is closed. */
+async function pump(watch: LogWatch, sink: PresenceSink): Promise<void> {
+  while (!sink.closed) {
+    const events = await watch.next();
+    if (events.length === 0) break;
+    for (const event of events) {
+      if (sink.closed) break;
+      if (!sink.write(watchedEvent(event))) await sink.drained();
+    }
+  }
+  watch.close();
 }

@@ -1,4 +1,4 @@
-import { CLIENT_STREAM_PREFIX, clientStream, GROUP_ID_PATTERN, PRESENCE_EVENT_TYPES } from '#libs/presence';
+import { GROUP_ID_PATTERN, presenceStreams } from '#libs/presence';
 import type { ReadAllFilter, RecordedEvent } from '#libs/event-store';
 import * as z from 'zod';
 import { BATCH_BODY } from '../client-status/read-client-status.js';
@@ -28,18 +28,12 @@ export interface WatchQuery {
   afterPosition?: number;
   filter: ReadAllFilter;
   /** The store filter selects by stream prefix; `GID_a@@@van-1` is a prefix of `GID_a@@@van-10`'s stream. */
-  matches(event: RecordedEvent): boolean;
+  matches(event: Pick<RecordedEvent, 'stream' | 'type'>): boolean;
 }
 
 export function watchQuery(given: unknown): WatchQuery {
   const { afterPosition, groupId, clientIds } = parseParams(WATCH_QUERY, given);
-  const streams = clientIds && new Set(clientIds.map(clientStream));
-  const prefixes = streams
-    ? [...streams]
-    : [CLIENT_STREAM_PREFIX + (groupId === undefined ? '' : `${groupId}@@@`)];
-  return {
-    ...(afterPosition !== undefined && { afterPosition }),
-    filter: { streamPrefixes: prefixes, types: PRESENCE_EVENT_TYPES },
-    matches: (event) => streams === undefined || streams.has(event.stream),
-  };
+  const selection = clientIds ? { clientIds } : groupId !== undefined ? { groupId } : { all: true as const };
+  const { filter, matches } = presenceStreams(selection);
+  return { ...(afterPosition !== undefined && { afterPosition }), filter, matches };
 }
