@@ -32,12 +32,15 @@ export async function collectOverRemoting(
     until = (received) => received.length >= expected,
     nameServer = namesrv(),
     timeoutMs = 60_000,
+    credentials,
   }: {
     consumerGroup: string;
     expected: number;
     until?: (received: RemotingReceived[]) => boolean;
     nameServer?: string;
     timeoutMs?: number;
+    /** ACL access key and secret, for a broker with ACL on. */
+    credentials?: { accessKey: string; secretKey: string };
   },
 ): Promise<RemotingReceived[]> {
   const consumer = new Consumer({
@@ -47,6 +50,7 @@ export async function collectOverRemoting(
     instanceName: `remoting-it-${process.pid}-${++consumers}`,
     consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
     logger: quiet,
+    ...credentials,
   });
   consumer.on('error', () => undefined); // a rebalance before the route is known: it retries on its own
   const received: RemotingReceived[] = [];

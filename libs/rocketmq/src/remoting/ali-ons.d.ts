@@ -57,13 +57,16 @@ declare module 'ali-ons' {
   export interface RemotingCommandLike {
     code: number;
     remark?: string;
-    body?: Buffer;
+    body?: Buffer | null;
+    /** A response's extFields (string values). */
+    decodeCommandCustomHeader?(): Record<string, string | undefined>;
   }
 
   export class Message {
     constructor(topic: string, tags: string, body: Buffer);
     topic: string;
     body: Buffer;
+    flag: number;
     tags: string;
     keys: string[];
     properties: Record<string, string>;
@@ -78,9 +81,15 @@ declare module 'ali-ons' {
     close(): Promise<void>;
     on(event: 'error', listener: (error: Error) => void): this;
     formatTopic(topic: string): string;
+    /** In the namespace, as the client's sends name it. */
+    readonly producerGroup: string;
+    readonly createTopicKey: string;
+    readonly defaultTopicQueueNums: number;
     tryToFindTopicPublishInfo(topic: string): Promise<TopicPublishInfo | undefined>;
     sendKernelImpl(message: Message, queue: MessageQueue): Promise<SendResult>;
     readonly _mqClient: {
+      /** The master's address of a broker whose route the client has, if any. */
+      findBrokerAddressInPublish(brokerName: string): string | undefined;
       getTopicRouteInfoFromNameServer(topic: string, timeoutMs: number): Promise<TopicRouteData>;
       invoke(address: string, request: RemotingCommandLike, timeoutMs: number): Promise<RemotingCommandLike>;
       invokeForNameSrvAtLeastOnce(
@@ -103,6 +112,8 @@ declare module 'ali-ons' {
     instanceName?: string;
     namespace?: string;
     consumeFromWhere?: string;
+    accessKey?: string;
+    secretKey?: string;
     logger?: OnsLogger;
   }
 
@@ -120,7 +131,16 @@ declare module 'ali-ons/lib/protocol/command/remoting_command.js' {
 
   /** The client's own request encoding (its invoke signs it with the producer's credentials). */
   const RemotingCommand: {
-    createRequestCommand(code: number, customHeader: Record<string, string>): RemotingCommandLike;
+    createRequestCommand(
+      code: number,
+      customHeader: Record<string, string | number | boolean>,
+    ): RemotingCommandLike;
   };
   export default RemotingCommand;
+}
+
+declare module 'ali-ons/lib/message/message_decoder.js' {
+  /** The client's property encoding (`name\u0001value\u0002…`), as its single sends carry them. */
+  const MessageDecoder: { messageProperties2String(properties: Record<string, string>): string };
+  export default MessageDecoder;
 }

@@ -3,32 +3,21 @@
  * brokers' own TCP protocol, RocketMQ 4.x and 5.x alike), with ali-ons: docs/decisions/0015-rocketmq-remoting-client.md.
  */
 import { format } from 'node:util';
-import { Message, type MessageQueue, Producer } from 'ali-ons';
-import { MessageIdFactory } from 'rocketmq-client-nodejs';
+import { Producer } from 'ali-ons';
 import type { StatusMessage } from '#libs/notifications';
 import { batchDestination, type BatchEntryResult } from '../rocketmq-batch-send.js';
 import type { InstanceSender, TopicCheck } from '../instance-sender.js';
 import { SendFailedError } from '../send-failure.js';
+import { sendBatchRequest } from './batch-request.js';
 import { anyBrokerRegistered, NO_BROKER } from './broker-presence.js';
 import { closeInnerProducerOf, stoppableSchedules } from './client-schedules.js';
 import { parseNameServer } from './name-server.js';
-import { classifyRemotingFailure, IllegalMessageError } from './remoting-failure.js';
+import { classifyRemotingFailure } from './remoting-failure.js';
+import { toRemoting } from './remoting-message.js';
 import { checkRemotingTopic } from './remoting-topic-check.js';
+import { type QueueSender, sendToQueue } from './queue-run.js';
 import { queueForShardingKey } from './sharding-key-queue.js';
 
-/** The broker's default maxMessageSize; checked here so an oversized message fails alone, before any I/O. */
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
-/** RocketMQ's property separators (MessageDecoder): a name or value holding one would corrupt the rest. */
-const PROPERTY_SEPARATORS = ['\u0001', '\u0002'];
-const holdsSeparator = (text: string) => PROPERTY_SEPARATORS.some((separator) => text.includes(separator));
-/** MessageConst.PROPERTY_SHARDING_KEY: the message group that RocketMQ 5 FIFO consumers order by. */
-const SHARDING_KEY = '__SHARDINGKEY';
-/**
- * MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX: the message ID that consumers read (Java's getMsgId, the
- * proxy's messageId). ali-ons sets none and a 5.x broker then makes its own, which the send does not answer; so
- * we set it, made as the gRPC client makes its IDs, and answer it.
- */
-const UNIQ_KEY = 'UNIQ_KEY';
 /**
  * Each send names a "default topic" (`createTopicKey`) from which a broker that lacks the topic creates it when
  * allowed (4.x brokers are, from TBW102, by default). A name no broker has: a missing topic stays missing, and the
@@ -61,6 +50,17 @@ export class RemotingSender implements InstanceSender {
   private readonly schedules: { stop(): void };
   private readonly requestTimeoutMs: number;
   private started: Promise<void> | undefined;
+  private readonly queueSender: QueueSender = {
+    toRemoting: (message) => toRemoting(message, (topic) => this.producer.formatTopic(topic)),
+    sendOne: (message, queue) => this.producer.sendKernelImpl(message, queue),
+    sendBatch: (messages, entries, queue) =>
+      sendBatchRequest(this.producer, {
+        topic: messages[0]!.topic,
+        queue,
+        entries: [...entries],
+        timeoutMs: this.requestTimeoutMs,
+      }),
+  };
 
   constructor(
     readonly instance: RemotingInstance,
@@ -113,10 +113,9 @@ export class RemotingSender implements InstanceSender {
   }
 
   /**
-   * Sends messages of one topic (and, on FIFO topics, one message group) and answers per entry, in order. The
-   * remoting batch (SEND_BATCH_MESSAGE) is not in the client, so each message is one request on the broker's
-   * connection: all at once on a normal topic; one after the other on the group's queue when there is a message
-   * group, stopping at the first failure so that nothing overtakes it.
+   * Sends messages of one topic (and, with a message group, one client) to one queue and answers per entry, in
+   * order: the client's queue by its ID, else one the client picks. Several messages go as SEND_BATCH_MESSAGE
+   * requests (queue-run.ts), one after the other for a client's run, stopping at the first failure.
    */
   async sendBatch(messages: readonly StatusMessage[]): Promise<BatchEntryResult[]> {
     if (messages.length === 0) return [];
@@ -129,11 +128,12 @@ export class RemotingSender implements InstanceSender {
           name: 'MQClientException',
           code: TOPIC_NOT_EXIST,
         });
-      if (messageGroup === undefined)
-        return await Promise.all(
-          messages.map((message) => this.sendOne(message, route.selectOneMessageQueue())),
-        );
-      return await this.sendInOrder(messages, queueForShardingKey(route.messageQueueList, messageGroup));
+      const queue =
+        messageGroup === undefined
+          ? route.selectOneMessageQueue()
+          : queueForShardingKey(route.messageQueueList, messageGroup);
+      if (!queue) throw new Error(`no writable queue for topic ${topic}`);
+      return await sendToQueue(this.queueSender, messages, queue, messageGroup !== undefined);
     } catch (error) {
       const failure = await this.routeFailure(error);
       return messages.map(() => failure);
@@ -171,57 +171,5 @@ export class RemotingSender implements InstanceSender {
   private start(): Promise<void> {
     this.started ??= this.producer.ready();
     return this.started;
-  }
-
-  private async sendInOrder(
-    messages: readonly StatusMessage[],
-    queue: MessageQueue,
-  ): Promise<BatchEntryResult[]> {
-    const results: BatchEntryResult[] = [];
-    for (const message of messages) {
-      const result = await this.sendOne(message, queue);
-      results.push(result);
-      if (!('messageId' in result)) {
-        const held = {
-          failure: 'transient' as const,
-          error: `not sent: an earlier message of group ${String(message.messageGroup)} failed`,
-        };
-        while (results.length < messages.length) results.push(held);
-        break;
-      }
-    }
-    return results;
-  }
-
-  private async sendOne(message: StatusMessage, queue: MessageQueue | null): Promise<BatchEntryResult> {
-    try {
-      if (!queue) throw new Error(`no writable queue for topic ${message.topic}`);
-      const remoting = this.toRemoting(message);
-      await this.producer.sendKernelImpl(remoting, queue);
-      // FLUSH_*_TIMEOUT / SLAVE_NOT_AVAILABLE: the master stored it, under this ID; sending again would duplicate it.
-      return { messageId: remoting.properties[UNIQ_KEY]! };
-    } catch (error) {
-      return classifyRemotingFailure(error);
-    }
-  }
-
-  private toRemoting(message: StatusMessage): Message {
-    const body = Buffer.from(message.body, 'utf8');
-    if (body.length > MAX_BODY_BYTES)
-      throw new IllegalMessageError(
-        `message body of ${body.length} bytes exceeds the ${MAX_BODY_BYTES} byte limit`,
-      );
-    const remoting = new Message(this.producer.formatTopic(message.topic), message.tag, body);
-    for (const [name, value] of Object.entries(message.properties)) {
-      if (holdsSeparator(name) || holdsSeparator(value))
-        throw new IllegalMessageError(
-          `property ${JSON.stringify(name)} holds a control character RocketMQ cannot carry`,
-        );
-      remoting.properties[name] = value;
-    }
-    remoting.keys = message.keys;
-    remoting.properties[UNIQ_KEY] = MessageIdFactory.create().toString();
-    if (message.messageGroup !== undefined) remoting.properties[SHARDING_KEY] = message.messageGroup;
-    return remoting;
   }
 }
