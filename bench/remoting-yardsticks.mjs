@@ -1,6 +1,7 @@
 // Bare-client yardsticks of the remoting protocol (issue 15) beside the gRPC ones, in one run against the same
-// local RocketMQ: ali-ons' own Producer.send, one message per call; RemotingSender.sendBatch (one request per
-// message, pipelined; FIFO: one client's messages in order on its queue); and the gRPC bare client and batched send
+// local RocketMQ: ali-ons' own Producer.send, one message per call; RemotingSender.sendBatch (a call of several is
+// one SEND_BATCH_MESSAGE request on one queue; of one, a plain send; FIFO: one client's messages in order on its
+// queue); and the gRPC bare client and batched send
 // of bench/support/send-yardsticks.mjs. Needs RocketMQ running (name server and gRPC proxy) and `npm run build`.
 //
 //   npm run build && node bench/remoting-yardsticks.mjs      (prints figures; not a test)
@@ -37,6 +38,10 @@ const figures = [
   [
     'remoting  RemotingSender, FIFO topic, 3 per call (in order)',
     await remotingSender({ topic: fifo, fifo: true, perCall: 3 }),
+  ],
+  [
+    'remoting  RemotingSender, FIFO topic, 1 per call (no batch)',
+    await remotingSender({ topic: fifo, fifo: true, perCall: 1 }),
   ],
   [
     'gRPC      bare client Producer.send, normal topic',

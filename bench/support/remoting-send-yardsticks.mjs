@@ -1,6 +1,7 @@
 // Bare-client yardsticks of the remoting protocol (issue 15), driven as send-yardsticks.mjs drives the gRPC ones:
 // (a) ali-ons' own Producer.send, one message per call, as an application would use it; (b) RemotingSender.sendBatch
-// (one request per message, pipelined; with a message group one client's messages in order on its queue).
+// (a call of several messages is one SEND_BATCH_MESSAGE request on one queue, of one a plain send, pipelined; with
+// a message group one client's messages in order on its queue).
 import { Message, Producer } from 'ali-ons';
 import { calls, drive } from './send-yardsticks.mjs';
 
