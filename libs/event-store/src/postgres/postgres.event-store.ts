@@ -18,7 +18,10 @@ import type {
   StoredCheckpoint,
   StreamVersion,
 } from '../event-store.port.js';
-import { appendBatch } from './postgres.append.js';
+import { appendBatch, type PartitionedAppends } from './postgres.append.js';
+import { EventIdCheck } from './postgres.event-ids.js';
+import type { EventsLayout } from './postgres.layout.js';
+import { PositionRanges } from './postgres.ranges.js';
 import { describePostgres } from './postgres.description.js';
 import { postgresNames, type PostgresNames } from './postgres.names.js';
 import { NotificationListener } from './postgres.notifications.js';
@@ -41,6 +44,12 @@ export interface PostgresEventStoreOptions {
   onBackgroundError?: (error: Error) => void;
   /** Streams whose events retention may remove (presence and delivery); every other stream is kept forever. */
   expiringStreamPrefixes?: readonly string[];
+  /**
+   * Layout of a store this call creates (decision 16): position ranges of `rangeEvents` (default 10 M) that
+   * retention drops whole, or `false` for the plain table of earlier versions (kept for comparison). An
+   * existing store keeps the layout it has.
+   */
+  partitions?: false | { rangeEvents?: number };
 }
 
 const DEFAULT_LIMIT = 1000;
@@ -55,18 +64,26 @@ export class PostgresEventStore implements EventStore {
   private readonly leases: PostgresLeases;
   private readonly retention: PostgresRetention;
   private readonly transfer: PostgresTransfer;
+  private readonly partitioned: PartitionedAppends | undefined;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly names: PostgresNames,
+    layout: EventsLayout,
     options: PostgresEventStoreOptions,
   ) {
     this.description = describePostgres(options.connectionString, names.schema);
-    this.queries = readQueries(names);
+    this.queries = readQueries(names, layout);
     this.documents = new PostgresDocuments(pool, names);
     this.leases = new PostgresLeases(pool, names);
-    this.retention = new PostgresRetention(pool, names, options.expiringStreamPrefixes ?? []);
-    this.transfer = new PostgresTransfer(pool, names);
+    if (layout.partitioned) {
+      const onError = options.onBackgroundError ?? (() => undefined);
+      const ranges = new PositionRanges(pool, names, layout.rangeEvents, onError);
+      this.partitioned = { layout, ranges, eventIds: new EventIdCheck(names, ranges) };
+    }
+    const prefixes = options.expiringStreamPrefixes ?? [];
+    this.retention = new PostgresRetention(pool, names, prefixes, this.partitioned?.ranges);
+    this.transfer = new PostgresTransfer(pool, names, this.partitioned);
     this.notifications = new NotificationListener({
       connectionString: options.connectionString,
       channel: names.channel,
@@ -93,12 +110,12 @@ export class PostgresEventStore implements EventStore {
     // An idle connection dropped by the server emits 'error' on the pool; unhandled, it would crash the process.
     pool.on('error', (error) => options.onBackgroundError?.(error));
     try {
-      await ensureSchema(pool, names);
+      const layout = await ensureSchema(pool, names, options.partitions, options.expiringStreamPrefixes ?? []);
+      return new PostgresEventStore(pool, names, layout, options);
     } catch (error) {
       await pool.end();
       throw error;
     }
-    return new PostgresEventStore(pool, names, options);
   }
 
   async append(stream: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
@@ -108,7 +125,7 @@ export class PostgresEventStore implements EventStore {
 
   async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
-    return appendBatch(this.pool, this.names, appends);
+    return appendBatch(this.pool, this.names, appends, this.partitioned);
   }
 
   async readStream(stream: string, fromVersion = 1): Promise<RecordedEvent[]> {
