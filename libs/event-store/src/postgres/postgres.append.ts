@@ -4,19 +4,16 @@ import { planAppends, type AppendPlan } from '../append-plan.js';
 import { DuplicateEventError } from '../errors.js';
 import type { AppendResult, StreamAppend } from '../event-store.port.js';
 import type { PostgresNames } from './postgres.names.js';
-import type { EventIdCheck } from './postgres.event-ids.js';
-import { isExpiring, visibleEvents, type EventsLayout, type PartitionedLayout } from './postgres.layout.js';
-import type { PositionRanges } from './postgres.ranges.js';
+import {
+  isExpiring,
+  visibleEvents,
+  type EventsLayout,
+  type PartitionedAppends,
+  type PartitionedLayout,
+} from './postgres.layout.js';
 
 const UNIQUE_VIOLATION = '23505';
 const CHECK_VIOLATION = '23514';
-
-/** What the partitioned layout adds to an append (decision 16); undefined for the plain table. */
-export interface PartitionedAppends {
-  layout: PartitionedLayout;
-  ranges: PositionRanges;
-  eventIds: EventIdCheck;
-}
 
 /**
  * Appends a batch in one transaction. Every append first takes the schema's transaction-level advisory lock,
@@ -37,9 +34,11 @@ export async function appendBatch(
   } catch (error) {
     if (!partitioned || !isMissingRange(error)) throw error;
     // The ranges ahead could not be made in time (their DDL waited on a long reader): make them now, once.
-    const { rows } = await pool.query<{ last: string }>(`SELECT last_value AS last FROM ${names.positionSequence}`);
+    const { rows } = await pool.query<{ last: string }>(
+      `SELECT last_value AS last FROM ${names.positionSequence}`,
+    );
     const events = appends.reduce((sum, append) => sum + append.events.length, 0);
-    await partitioned.ranges.ensure([Number(rows[0].last) + events]);
+    await partitioned.ranges.ensure([Number(rows[0].last) + 1, Number(rows[0].last) + events]);
     return attempt(pool, names, appends, partitioned);
   }
 }

@@ -18,10 +18,8 @@ import type {
   StoredCheckpoint,
   StreamVersion,
 } from '../event-store.port.js';
-import { appendBatch, type PartitionedAppends } from './postgres.append.js';
-import { EventIdCheck } from './postgres.event-ids.js';
-import type { EventsLayout } from './postgres.layout.js';
-import { PositionRanges } from './postgres.ranges.js';
+import { appendBatch } from './postgres.append.js';
+import { partitionedAppends, type EventsLayout, type PartitionedAppends } from './postgres.layout.js';
 import { describePostgres } from './postgres.description.js';
 import { postgresNames, type PostgresNames } from './postgres.names.js';
 import { NotificationListener } from './postgres.notifications.js';
@@ -72,15 +70,12 @@ export class PostgresEventStore implements EventStore {
     layout: EventsLayout,
     options: PostgresEventStoreOptions,
   ) {
+    const onError = options.onBackgroundError ?? (() => undefined);
     this.description = describePostgres(options.connectionString, names.schema);
     this.queries = readQueries(names, layout);
     this.documents = new PostgresDocuments(pool, names);
     this.leases = new PostgresLeases(pool, names);
-    if (layout.partitioned) {
-      const onError = options.onBackgroundError ?? (() => undefined);
-      const ranges = new PositionRanges(pool, names, layout.rangeEvents, onError);
-      this.partitioned = { layout, ranges, eventIds: new EventIdCheck(names, ranges) };
-    }
+    this.partitioned = partitionedAppends(pool, names, layout, onError);
     const prefixes = options.expiringStreamPrefixes ?? [];
     this.retention = new PostgresRetention(pool, names, prefixes, this.partitioned?.ranges);
     this.transfer = new PostgresTransfer(pool, names, this.partitioned);
@@ -89,7 +84,7 @@ export class PostgresEventStore implements EventStore {
       channel: names.channel,
       applicationName: `event-store-listen ${names.schema}`.slice(0, 63),
       onNotification: () => this.listeners.wake(),
-      onError: options.onBackgroundError ?? (() => undefined),
+      onError,
     });
     // LISTEN only while someone listens; the poll is the slow safety net behind it.
     this.listeners = new AppendListeners({
@@ -110,7 +105,12 @@ export class PostgresEventStore implements EventStore {
     // An idle connection dropped by the server emits 'error' on the pool; unhandled, it would crash the process.
     pool.on('error', (error) => options.onBackgroundError?.(error));
     try {
-      const layout = await ensureSchema(pool, names, options.partitions, options.expiringStreamPrefixes ?? []);
+      const layout = await ensureSchema(
+        pool,
+        names,
+        options.partitions,
+        options.expiringStreamPrefixes ?? [],
+      );
       return new PostgresEventStore(pool, names, layout, options);
     } catch (error) {
       await pool.end();

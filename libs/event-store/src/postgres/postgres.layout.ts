@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import type { PostgresNames } from './postgres.names.js';
+import { EventIdCheck } from './postgres.event-ids.js';
+import { PositionRanges } from './postgres.ranges.js';
 
 /**
  * How `events` is laid out (decision 16). `plain`: one table, retention deletes rows (stores made before).
@@ -14,6 +16,24 @@ export interface PartitionedLayout {
   prefixes: readonly string[];
 }
 
+/** What the partitioned layout adds to appends, imports and removal; undefined for the plain table. */
+export interface PartitionedAppends {
+  layout: PartitionedLayout;
+  ranges: PositionRanges;
+  eventIds: EventIdCheck;
+}
+
+export function partitionedAppends(
+  pool: pg.Pool,
+  names: PostgresNames,
+  layout: EventsLayout,
+  onError: (error: Error) => void,
+): PartitionedAppends | undefined {
+  if (!layout.partitioned) return undefined;
+  const ranges = new PositionRanges(pool, names, layout.rangeEvents, onError);
+  return { layout, ranges, eventIds: new EventIdCheck(names, ranges) };
+}
+
 /** A store made by this version gets the partitioned layout with ranges of this many positions. */
 export const DEFAULT_RANGE_EVENTS = 10_000_000;
 
@@ -24,7 +44,11 @@ export async function readLayout(pool: pg.Pool, names: PostgresNames): Promise<E
     `SELECT range_events, expiring_prefixes FROM ${names.layout} WHERE id = 1`,
   );
   if (rows.length === 0) throw new Error(`${names.layout} is empty: the store's layout is unknown`);
-  return { partitioned: true, rangeEvents: Number(rows[0].range_events), prefixes: rows[0].expiring_prefixes };
+  return {
+    partitioned: true,
+    rangeEvents: Number(rows[0].range_events),
+    prefixes: rows[0].expiring_prefixes,
+  };
 }
 
 export function isExpiring(layout: PartitionedLayout, stream: string): boolean {
@@ -51,7 +75,8 @@ export async function adoptPrefixes(
   layout: PartitionedLayout,
   prefixes: readonly string[],
 ): Promise<PartitionedLayout> {
-  const same = prefixes.length === layout.prefixes.length && prefixes.every((p, i) => p === layout.prefixes[i]);
+  const same =
+    prefixes.length === layout.prefixes.length && prefixes.every((p, i) => p === layout.prefixes[i]);
   if (prefixes.length === 0 || same) return layout;
   await pool.query(`UPDATE ${names.layout} SET expiring_prefixes = $1 WHERE id = 1`, [[...prefixes]]);
   return { ...layout, prefixes };

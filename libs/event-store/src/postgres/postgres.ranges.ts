@@ -49,12 +49,13 @@ export class PositionRanges {
       .finally(() => (this.creating = undefined));
   }
 
-  /** Makes the ranges holding `positions` and those ahead of the highest, waiting for the lock if need be. */
+  /** Makes every range from the lowest to the highest of `positions` and those ahead, waiting for the lock. */
   async ensure(positions: number[]): Promise<void> {
     if (positions.length === 0) return;
-    const firsts = new Set(positions.map((position) => this.firstOf(position)));
-    const top = Math.max(0, ...positions);
-    await this.create([...firsts, ...this.following(top)], 'SET lock_timeout = 0');
+    const firsts: number[] = [];
+    const [low, high] = [Math.min(...positions), Math.max(...positions)];
+    for (let first = this.firstOf(low); first <= high; first += this.size) firsts.push(first);
+    await this.create([...new Set([...firsts, ...this.following(high)])], 'SET lock_timeout = 0');
   }
 
   /** Detaches and drops every range wholly at or below `horizon`; a range that cannot be yet is tried later. */

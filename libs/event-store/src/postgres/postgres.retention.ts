@@ -39,7 +39,11 @@ export class PostgresRetention {
       // batches, which autovacuum may not have reclaimed yet (from position 0 each batch got slower).
       const from = await this.lockedHorizon(client);
       const removed = await this.remove(client, from, through, Math.max(0, limit));
-      const remaining = await this.anyLeft(client, removed.reduce((a, b) => Math.max(a, b), from), through);
+      const remaining = await this.anyLeft(
+        client,
+        removed.reduce((a, b) => Math.max(a, b), from),
+        through,
+      );
       let reached = from;
       if (removed.length > 0 || !remaining) {
         // Everything expiring up to `through` is gone unless some remain; never beyond what was appended.

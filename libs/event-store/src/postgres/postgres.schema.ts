@@ -4,7 +4,8 @@ import type { PostgresNames } from './postgres.names.js';
 import { createRange } from './postgres.ranges.js';
 import { adoptPrefixes, DEFAULT_RANGE_EVENTS, readLayout, type EventsLayout } from './postgres.layout.js';
 
-type NewStoreLayout = { partitioned: false } | { partitioned: true; rangeEvents: number; prefixes: readonly string[] };
+type NewStoreLayout =
+  { partitioned: false } | { partitioned: true; rangeEvents: number; prefixes: readonly string[] };
 
 const TABLES = ['events', 'streams', 'checkpoints', 'documents', 'leases', 'retention'];
 

@@ -8,8 +8,7 @@ import type {
 } from '../event-store.port.js';
 import { inTransaction } from './postgres.connection.js';
 import type { PostgresNames } from './postgres.names.js';
-import type { PartitionedAppends } from './postgres.append.js';
-import { isExpiring, visibleEvents } from './postgres.layout.js';
+import { isExpiring, visibleEvents, type PartitionedAppends } from './postgres.layout.js';
 
 /**
  * The raw tables of a PostgreSQL store, read in key order (the primary keys' collations, so each batch walks
@@ -72,7 +71,9 @@ export class PostgresTransfer {
     const names = this.names;
     const layout = this.partitioned?.layout;
     const expiring = layout ? events.map((event) => isExpiring(layout, event.stream)) : [];
-    await this.partitioned?.ranges.ensure(events.filter((_, i) => expiring[i]).map((event) => event.position));
+    await this.partitioned?.ranges.ensure(
+      events.filter((_, i) => expiring[i]).map((event) => event.position),
+    );
     const [column, array] = layout ? [', expiring', ', $8::boolean[]'] : ['', ''];
     await inTransaction(this.pool, async (client) => {
       if (events.length > 0) {
