@@ -42,11 +42,7 @@ export interface PostgresEventStoreOptions {
   onBackgroundError?: (error: Error) => void;
   /** Streams whose events retention may remove (presence and delivery); every other stream is kept forever. */
   expiringStreamPrefixes?: readonly string[];
-  /**
-   * Layout of a store this call creates (decision 16): position ranges of `rangeEvents` (default 10 M) that
-   * retention drops whole, or `false` for the plain table of earlier versions (kept for comparison). An
-   * existing store keeps the layout it has.
-   */
+  /** A new store's layout (decision 16): ranges of `rangeEvents` (10 M), or `false` for the plain table. */
   partitions?: false | { rangeEvents?: number };
 }
 
