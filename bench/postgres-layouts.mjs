@@ -2,8 +2,8 @@
 // partitioned one, whose retention moves the horizon and drops whole position ranges. Each run appends
 // BENCH_EVENTS (default 1 M) presence events through the store in batches of 200 over 100,000 client streams, then
 // removes the oldest BENCH_REMOVE (default 500 k) in batches of 500 while one appender goes on at full speed.
-// The layouts alternate (plain first in odd rounds, partitioned first in even ones), each in a fresh schema, so
-// both see the same load from whatever else runs on the machine; the load average is printed with each line.
+// Both are open at once, each in a fresh schema, and take turns (steps of 20,000 appends, turns of 5 s of removal),
+// so both see the same load from whatever else runs on the machine; the load average is printed with each line.
 // Run: npm run bench:postgres-layouts [rounds=2]   (BENCH_RANGE_EVENTS: positions per range, default 100,000)
 import { loadavg } from 'node:os';
 import pg from 'pg';
@@ -14,6 +14,7 @@ const REMOVE = Number(process.env.BENCH_REMOVE ?? 500_000);
 const RANGE_EVENTS = Number(process.env.BENCH_RANGE_EVENTS ?? 100_000);
 const URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BATCH = 200;
+const STEP = 20_000;
 const CLIENTS = 100_000;
 
 const { PostgresEventStore, newEventId } = await import('../dist/libs/event-store/src/index.js');
@@ -70,45 +71,81 @@ async function tableBytes(admin, schema) {
   return `${(Number(rows[0].bytes) / 1e6).toFixed(0)} MB`;
 }
 
-async function run(layout, round, admin) {
-  const schema = `bench_layouts_${process.pid}_${round}_${layout}`;
-  const store = await PostgresEventStore.connect({
+const ms = (value) => value.toFixed(1);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const summary = (latencies) =>
+  `batch p50 ${ms(percentile(latencies, 50))} p99 ${ms(percentile(latencies, 99))} max ${ms(latencies.at(-1))} ms`;
+
+async function open(layout, schema) {
+  return PostgresEventStore.connect({
     connectionString: URL,
     schema,
     expiringStreamPrefixes: EXPIRING_STREAM_PREFIXES,
     partitions: layout === 'plain' ? false : { rangeEvents: RANGE_EVENTS },
     onBackgroundError: (error) => console.log(`  (${layout}: ${error.message})`),
   });
+}
+
+/**
+ * Both layouts open at once, each step run on one then the other (the order swapped every step), so a burst of
+ * load from elsewhere falls on both: the medians of the steps are compared.
+ */
+async function run(round, admin) {
+  const layouts = ['plain', 'partitioned'];
+  const schemas = layouts.map((layout) => `bench_layouts_${process.pid}_${round}_${layout}`);
+  const stores = await Promise.all(layouts.map((layout, i) => open(layout, schemas[i])));
+  const fill = layouts.map(() => []);
+  const tail = layouts.map(() => []);
+  const removal = layouts.map(() => ({ removed: 0, seconds: 0, rates: [], appends: [], latencies: [] }));
   try {
-    const fill = await appendLoop(store, { count: EVENTS });
-    const size = await tableBytes(admin, schema);
-    const tail = await appendLoop(store, { count: 50_000 });
-    let removed = 0;
-    let removing = true;
-    const removalStarted = performance.now();
-    const removal = (async () => {
-      while (removed < REMOVE) {
-        const result = await store.removeExpiredEvents(REMOVE, 500);
-        removed += result.removed;
-        if (!result.remaining) break;
+    for (let step = 0; step * STEP < EVENTS; step++) {
+      for (const i of step % 2 === 0 ? [0, 1] : [1, 0]) {
+        const { perSecond, latencies } = await appendLoop(stores[i], { count: STEP });
+        fill[i].push(perSecond);
+        if ((step + 1) * STEP > EVENTS - 5 * STEP) tail[i].push(...latencies);
       }
-      removing = false;
-    })();
-    const during = await appendLoop(store, { until: () => !removing });
-    await removal;
-    const removalSeconds = (performance.now() - removalStarted) / 1000;
-    const ms = (value) => `${value.toFixed(1)}`;
-    console.log(
-      `round ${round} ${layout.padEnd(11)} fill ${fill.perSecond.toFixed(0)}/s (${EVENTS} events, ${size}); ` +
-        `at ${EVENTS}: ${tail.perSecond.toFixed(0)}/s, batch p50 ${ms(percentile(tail.latencies, 50))} ` +
-        `p99 ${ms(percentile(tail.latencies, 99))} max ${ms(tail.latencies.at(-1))} ms; ` +
-        `removal ${(removed / removalSeconds).toFixed(0)}/s (${removed}) with appends ${during.perSecond.toFixed(0)}/s ` +
-        `p50 ${ms(percentile(during.latencies, 50))} p99 ${ms(percentile(during.latencies, 99))} ` +
-        `max ${ms(during.latencies.at(-1))} ms; after: ${await tableBytes(admin, schema)}; ${load()}`,
-    );
+    }
+    const sizes = await Promise.all(schemas.map((schema) => tableBytes(admin, schema)));
+    // Removal in turns of 5 s with an appender at full speed beside it, until each removed REMOVE.
+    for (let turn = 0; removal.some((r) => r.removed < REMOVE); turn++) {
+      for (const i of turn % 2 === 0 ? [0, 1] : [1, 0]) {
+        if (removal[i].removed >= REMOVE) continue;
+        const started = performance.now();
+        let removed = 0;
+        const removing = (async () => {
+          while (performance.now() - started < 5_000 && removal[i].removed + removed < REMOVE) {
+            const result = await stores[i].removeExpiredEvents(REMOVE, 500);
+            removed += result.removed;
+            if (!result.remaining) break;
+          }
+        })();
+        let done = false;
+        void removing.finally(() => (done = true));
+        const during = await appendLoop(stores[i], { until: () => done });
+        await removing;
+        const seconds = (performance.now() - started) / 1000;
+        Object.assign(removal[i], {
+          removed: removal[i].removed + removed,
+          seconds: removal[i].seconds + seconds,
+        });
+        removal[i].rates.push(removed / seconds);
+        removal[i].appends.push(during.perSecond);
+        removal[i].latencies.push(...during.latencies);
+      }
+    }
+    for (const [i, layout] of layouts.entries()) {
+      const r = removal[i];
+      console.log(
+        `round ${round} ${layout.padEnd(11)} fill: median step ${median(fill[i]).toFixed(0)}/s, ` +
+          `last ${5 * STEP} ${median(fill[i].slice(-5)).toFixed(0)}/s, ${summary(tail[i].sort((a, b) => a - b))}, ` +
+          `${sizes[i]}; removal ${(r.removed / r.seconds).toFixed(0)}/s (median turn ${median(r.rates).toFixed(0)}/s) ` +
+          `with appends median ${median(r.appends).toFixed(0)}/s, ${summary(r.latencies.sort((a, b) => a - b))}; ` +
+          `after: ${await tableBytes(admin, schemas[i])}; ${load()}`,
+      );
+    }
   } finally {
-    await store.close();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await Promise.all(stores.map((store) => store.close()));
+    for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   }
 }
 
@@ -117,8 +154,5 @@ await admin.connect();
 console.log(
   `${EVENTS} events, removing ${REMOVE}, ranges of ${RANGE_EVENTS}, batches of ${BATCH}; ${load()}`,
 );
-for (let round = 1; round <= ROUNDS; round++) {
-  const order = round % 2 === 1 ? ['plain', 'partitioned'] : ['partitioned', 'plain'];
-  for (const layout of order) await run(layout, round, admin);
-}
+for (let round = 1; round <= ROUNDS; round++) await run(round, admin);
 await admin.end();

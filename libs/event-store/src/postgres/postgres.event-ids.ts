@@ -65,24 +65,30 @@ export class EventIdCheck {
 
   /**
    * Writes the bounds of the ranges below `top` that have none yet and loads them all. Ranges retention is past
-   * are skipped (their events are removed; they may be dropped meanwhile), and read through the parent with
-   * position bounds so that a range dropped meanwhile reads as empty instead of failing the append.
+   * are skipped (their events are removed; they may be dropped meanwhile). Each is read through the parent with
+   * its bounds as parameters, so the plan holds that one table (a correlated bound would scan every range's
+   * index) and a range dropped meanwhile reads as empty instead of failing the append.
    */
   private async learn(client: pg.PoolClient, top: number): Promise<void> {
     const { ranges, eventsExpiring, retention, schema } = this.names;
-    await client.query(
-      `INSERT INTO ${ranges} (first_position, min_event_id, max_event_id)
-       SELECT first, (SELECT min(event_id) FROM ${eventsExpiring} WHERE position >= first AND position < last),
-                     (SELECT max(event_id) FROM ${eventsExpiring} WHERE position >= first AND position < last)
-       FROM (SELECT substring(c.relname FROM 13)::bigint AS first,
-                    substring(c.relname FROM 13)::bigint + $2 AS last
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-             JOIN pg_inherits i ON i.inhrelid = c.oid AND NOT i.inhdetachpending
-             WHERE n.nspname = $3 AND c.relkind = 'r' AND c.relname LIKE 'events\\_from\\_%') AS range
-       WHERE first < $1 AND last - 1 > (SELECT coalesce(max(horizon), 0) FROM ${retention})
-       ON CONFLICT (first_position) DO NOTHING`,
+    const missing = await client.query<{ first: string }>(
+      `SELECT first FROM (
+         SELECT substring(c.relname FROM 13)::bigint AS first
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_inherits i ON i.inhrelid = c.oid AND NOT i.inhdetachpending
+         WHERE n.nspname = $3 AND c.relkind = 'r' AND c.relname LIKE 'events\\_from\\_%') AS range
+       WHERE first < $1 AND first + $2 - 1 > (SELECT coalesce(max(horizon), 0) FROM ${retention})
+         AND NOT EXISTS (SELECT 1 FROM ${ranges} WHERE first_position = first)`,
       [top, this.ranges.size, schema],
     );
+    for (const { first } of missing.rows) {
+      await client.query(
+        `INSERT INTO ${ranges} (first_position, min_event_id, max_event_id)
+         SELECT $1, min(event_id), max(event_id) FROM ${eventsExpiring} WHERE position >= $1 AND position < $2
+         ON CONFLICT (first_position) DO NOTHING`,
+        [Number(first), Number(first) + this.ranges.size],
+      );
+    }
     const { rows } = await client.query<{ first: string; min: string | null; max: string | null }>(
       `SELECT first_position AS first, min_event_id AS min, max_event_id AS max FROM ${ranges}
        WHERE first_position < $1 AND min_event_id IS NOT NULL`,
