@@ -74,19 +74,17 @@ async function appendInTransaction(
   partitioned: PartitionedAppends | undefined,
 ) {
   await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${names.appendLockKey})`);
-  const versions = await currentVersions(client, names, appends, partitioned?.layout);
+  const { versions, keptMax } = await currentVersions(client, names, appends, partitioned?.layout);
   const plan = planAppends(appends, (stream) => versions.get(stream) ?? 0);
   const positions = await insertEvents(client, names, plan, partitioned?.layout);
   if (partitioned) {
     const { layout, eventIds } = partitioned;
-    await eventIds.check(
-      client,
-      plan.rows.map(({ stream, event }, row) => ({
-        eventId: event.eventId,
-        expiring: isExpiring(layout, stream),
-        position: positions[row],
-      })),
-    );
+    const rows = plan.rows.map(({ stream, event }, row) => ({
+      eventId: event.eventId,
+      expiring: isExpiring(layout, stream),
+      position: positions[row],
+    }));
+    await eventIds.check(client, rows, keptMax);
   }
   await updateStreams(client, names, plan);
   const results = await toResults(client, names, plan, positions, partitioned?.layout);
@@ -96,8 +94,8 @@ async function appendInTransaction(
 }
 
 /**
- * The streams' versions; on the partitioned layout the same round trip looks the expiring events' IDs up in
- * events_kept, whose unique index does not cover them (postgres.event-ids.ts).
+ * The streams' versions; on the partitioned layout the same round trip reads the highest event ID of
+ * events_kept, whose unique index does not cover the expiring events (postgres.event-ids.ts).
  */
 async function currentVersions(
   client: pg.PoolClient,
@@ -106,28 +104,16 @@ async function currentVersions(
   layout: PartitionedLayout | undefined,
 ) {
   const streams = [...new Set(appends.map((append) => append.stream))];
+  const versions = `SELECT stream, version FROM ${names.streams} WHERE stream = ANY ($1::text[])`;
   // Named statements (fixed text) are parsed and planned once per connection: ~8% more appends per second.
-  const text = `SELECT stream, version FROM ${names.streams} WHERE stream = ANY ($1::text[])`;
-  if (!layout) {
-    const { rows } = await client.query<{ stream: string; version: number }>({
-      name: `${names.statementPrefix}_stream_versions`,
-      text,
-      values: [streams],
-    });
-    return new Map(rows.map((row) => [row.stream, row.version]));
-  }
-  const expiringIds = appends.flatMap((append) =>
-    isExpiring(layout, append.stream) ? append.events.map((event) => event.eventId) : [],
-  );
-  const { rows } = await client.query<{ stream: string; version: number | null }>({
-    name: `${names.statementPrefix}_stream_versions_kept_ids`,
-    text: `${text} UNION ALL
-           SELECT event_id, NULL FROM ${names.eventsKept} WHERE event_id = ANY ($2::text[])`,
-    values: [streams, expiringIds],
+  const { rows } = await client.query<{ stream: string | null; version: number | null }>({
+    name: `${names.statementPrefix}_stream_versions${layout ? '_kept_max' : ''}`,
+    text: layout ? `${versions} UNION ALL SELECT max(event_id), NULL FROM ${names.eventsKept}` : versions,
+    values: [streams],
   });
-  const duplicate = rows.find((row) => row.version === null);
-  if (duplicate) throw new DuplicateEventError(duplicate.stream);
-  return new Map(rows.map((row) => [row.stream, row.version ?? 0]));
+  const keptMax = rows.find((row) => row.version === null)?.stream ?? undefined;
+  const found = rows.flatMap((row) => (row.version === null ? [] : [[row.stream!, row.version] as const]));
+  return { versions: new Map(found), keptMax };
 }
 
 /**

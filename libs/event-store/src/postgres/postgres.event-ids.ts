@@ -12,7 +12,7 @@ interface Bounds {
  * Event IDs stay unique across the partitioned layout's tables without a global index (PostgreSQL has none for
  * partitions) and without a lookup per event. Each table's own unique index covers the rows that land in it;
  * what is left, run under the append lock after the insert:
- * - expiring events against events_kept: the lookup rides on the versions query (keptDuplicateQuery);
+ * - expiring events against events_kept, when one is not above its highest event ID (read with the versions);
  * - kept events (control plane: rare) against every range;
  * - expiring events against the closed ranges whose [min, max] event IDs hold one of them. IDs start with their
  *   time (UUIDv7, and v8 for outcomes), so a new one is above every closed range and nothing is looked up;
@@ -29,35 +29,40 @@ export class EventIdCheck {
     private readonly ranges: { size: number; firstOf(position: number): number },
   ) {}
 
+  /** `keptMax`: the highest event ID in events_kept before this append's rows went in. */
   async check(
     client: pg.PoolClient,
     rows: { eventId: string; expiring: boolean; position: number }[],
+    keptMax: string | undefined,
   ): Promise<void> {
     const expiring = rows.filter((row) => row.expiring);
     const kept = rows.filter((row) => !row.expiring).map((row) => row.eventId);
-    if (kept.length > 0) await this.lookUp(client, 'TRUE', [kept]);
+    if (kept.length > 0) await this.lookUp(client, this.names.eventsExpiring, 'TRUE', [kept]);
     if (expiring.length === 0) return;
-    const top = this.ranges.firstOf(Math.max(...expiring.map((row) => row.position)));
-    if (top > this.current) await this.learn(client, top);
     const ids = expiring.map((row) => Buffer.from(row.eventId));
     const low = ids.reduce((a, b) => (Buffer.compare(a, b) <= 0 ? a : b));
     const high = ids.reduce((a, b) => (Buffer.compare(a, b) >= 0 ? a : b));
+    const expiringIds = expiring.map((row) => row.eventId);
+    if (keptMax !== undefined && Buffer.compare(low, Buffer.from(keptMax)) <= 0)
+      await this.lookUp(client, this.names.eventsKept, 'TRUE', [expiringIds]);
+    const top = this.ranges.firstOf(Math.max(...expiring.map((row) => row.position)));
+    if (top > this.current) await this.learn(client, top);
     const candidates = this.closed.filter(
       (range) => Buffer.compare(range.min, high) <= 0 && Buffer.compare(range.max, low) >= 0,
     );
     if (candidates.length === 0) return;
     // Below the batch's first position: its own rows in a range it just closed are not duplicates.
     const below = Math.min(...expiring.map((row) => row.position));
-    await this.lookUp(client, 'position >= $2 AND position < $3', [
-      expiring.map((row) => row.eventId),
+    await this.lookUp(client, this.names.eventsExpiring, 'position >= $2 AND position < $3', [
+      expiringIds,
       Math.min(...candidates.map((range) => range.first)),
       below,
     ]);
   }
 
-  private async lookUp(client: pg.PoolClient, where: string, values: unknown[]): Promise<void> {
+  private async lookUp(client: pg.PoolClient, table: string, where: string, values: unknown[]) {
     const { rows } = await client.query<{ event_id: string }>(
-      `SELECT event_id FROM ${this.names.eventsExpiring} WHERE ${where} AND event_id = ANY ($1::text[]) LIMIT 1`,
+      `SELECT event_id FROM ${table} WHERE ${where} AND event_id = ANY ($1::text[]) LIMIT 1`,
       values,
     );
     if (rows.length > 0) throw new DuplicateEventError(rows[0].event_id);

@@ -132,12 +132,12 @@ export class PositionRanges {
   }
 }
 
-/** One range: a table like events, its own unique indexes (a partitioned one cannot lack the key), attached. */
+/** One range: a table like events with its own key and unique indexes (see createPartitioned), attached. */
 export async function createRange(client: pg.ClientBase, names: PostgresNames, first: number, size: number) {
   const { name, qualified } = names.rangeTable(first);
   await client.query(`
     CREATE TABLE ${qualified} (LIKE ${names.events} INCLUDING DEFAULTS);
-    ALTER TABLE ${qualified} ADD CONSTRAINT ${name}_event_id_unique UNIQUE (event_id),
+    ALTER TABLE ${qualified} ADD PRIMARY KEY (position), ADD CONSTRAINT ${name}_event_id_unique UNIQUE (event_id),
       ADD CONSTRAINT ${name}_stream_version_unique UNIQUE (stream, version);
     ALTER TABLE ${names.eventsExpiring} ATTACH PARTITION ${qualified}
       FOR VALUES FROM (${first}) TO (${first + size})`);

@@ -53,7 +53,8 @@ async function ensureTables(pool: pg.Pool, names: PostgresNames, layout: NewStor
 
 /**
  * Decision 16: `events` split by `expiring` into events_kept and events_expiring, the latter by position range
- * (the first three made here). No unique index spans the partitions: each range has its own, and
+ * (the first three made here). No index spans the partitions: each table has its own primary key on `position`
+ * (a key on the parent would have to hold `expiring` too, a wider index for nothing) and unique indexes, and
  * postgres.event-ids.ts checks event IDs across them. `position` comes from a sequence (an identity column on
  * a partitioned table needs PostgreSQL 17); event IDs are byte-ordered so that the bounds of a range compare
  * in the adapter as in the index.
@@ -74,12 +75,11 @@ async function createPartitioned(
       type TEXT NOT NULL,
       data JSONB NOT NULL,
       metadata JSONB NOT NULL,
-      expiring BOOLEAN NOT NULL,
-      PRIMARY KEY (position, expiring)
+      expiring BOOLEAN NOT NULL
     ) PARTITION BY LIST (expiring);
     ALTER SEQUENCE ${positionSequence} OWNED BY ${events}.position;
     CREATE TABLE ${eventsKept} PARTITION OF ${events} FOR VALUES IN (false);
-    ALTER TABLE ${eventsKept} ADD CONSTRAINT events_kept_event_id_unique UNIQUE (event_id),
+    ALTER TABLE ${eventsKept} ADD PRIMARY KEY (position), ADD CONSTRAINT events_kept_event_id_unique UNIQUE (event_id),
       ADD CONSTRAINT events_kept_stream_version_unique UNIQUE (stream, version);
     CREATE TABLE ${eventsExpiring} PARTITION OF ${events} FOR VALUES IN (true) PARTITION BY RANGE (position);
     CREATE TABLE ${layout} (
