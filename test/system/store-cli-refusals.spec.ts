@@ -18,6 +18,7 @@ let dataDir: string;
 const file = (name: string) => join(dataDir, name);
 
 beforeAll(async () => {
+  // The CLIs use only the store; apps get their ports when they start.
   env = await isolatedEnv();
   dataDir = env['DATA_DIR']!;
   const store = await openEventStore(`sqlite:${file('events.db')}`);
@@ -60,7 +61,9 @@ describe('npm run backup', () => {
 describe('npm run restore', () => {
   it('refuses while an app runs on the store, naming its lease', async () => {
     await runStoreCli('backup', [file('while-running.db')], env);
-    const presence = await startApp('presence-ingest', env);
+    // Ports picked now, not in beforeAll: a listener started meanwhile (by another test process) may have taken
+    // those, and presence-ingest would refuse to start.
+    const presence = await startApp('presence-ingest', await isolatedEnv({ DATA_DIR: dataDir }));
     try {
       const refused = await runStoreCli('restore', [file('while-running.db')], env);
       expect(refused.code).toBe(1);
