@@ -46,6 +46,13 @@ describe('npm run backup', () => {
     expect(forced).toMatchObject({ code: 0, output: expect.stringContaining('up to position 1: 1 events') });
   });
 
+  it('says a failure that is no refusal failed, with its cause', async () => {
+    const unreachable = { ...env, EVENT_STORE_URL: 'postgres://postgres@127.0.0.1:1/test?schema=nowhere' };
+    const run = await runStoreCli('backup', [file('never.dump')], unreachable);
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(/^backup: failed: .*ECONNREFUSED 127\.0\.0\.1:1\n$/);
+  });
+
   it('names the argument it misses or does not know', async () => {
     expect(await runStoreCli('backup', [], env)).toMatchObject({
       code: 2,
