@@ -61,6 +61,10 @@ async function appendLoop(store, { count = Infinity, until = () => false }) {
   return { perSecond: appended / seconds, latencies: latencies.sort((a, b) => a - b) };
 }
 
+async function storedEvents(store) {
+  return (await store.countRows()).events;
+}
+
 async function tableBytes(admin, schema) {
   const { rows } = await admin.query(
     `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c
@@ -73,6 +77,10 @@ async function tableBytes(admin, schema) {
 
 const ms = (value) => value.toFixed(1);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const quartiles = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return [25, 50, 75].map((p) => percentile(sorted, p).toFixed(0)).join('/');
+};
 const summary = (latencies) =>
   `batch p50 ${ms(percentile(latencies, 50))} p99 ${ms(percentile(latencies, 99))} max ${ms(latencies.at(-1))} ms`;
 
@@ -136,11 +144,11 @@ async function run(round, admin) {
     for (const [i, layout] of layouts.entries()) {
       const r = removal[i];
       console.log(
-        `round ${round} ${layout.padEnd(11)} fill: median step ${median(fill[i]).toFixed(0)}/s, ` +
+        `round ${round} ${layout.padEnd(11)} fill: steps p25/p50/p75 ${quartiles(fill[i])}/s, ` +
           `last ${5 * STEP} ${median(fill[i].slice(-5)).toFixed(0)}/s, ${summary(tail[i].sort((a, b) => a - b))}, ` +
           `${sizes[i]}; removal ${(r.removed / r.seconds).toFixed(0)}/s (median turn ${median(r.rates).toFixed(0)}/s) ` +
           `with appends median ${median(r.appends).toFixed(0)}/s, ${summary(r.latencies.sort((a, b) => a - b))}; ` +
-          `after: ${await tableBytes(admin, schemas[i])}; ${load()}`,
+          `after: ${await tableBytes(admin, schemas[i])} for ${await storedEvents(stores[i])} events; ${load()}`,
       );
     }
   } finally {
