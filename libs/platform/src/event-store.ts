@@ -28,6 +28,7 @@ export async function openAppEventStore(
       errors.record('background');
       logger.warn(`connection to the event store lost, reconnecting: ${String(error)}`);
     },
+    onRangeDeferred: (error) => logger.warn(error.message),
   });
   await refuseIncompleteCopy(store);
   return countingErrors(store, errors);

@@ -40,13 +40,14 @@ export interface PostgresEventStoreOptions {
   fallbackPollMs?: number;
   /** Background failures (idle pool connections, the LISTEN connection); the store recovers by itself. */
   onBackgroundError?: (error: Error) => void;
+  /** A position range not made or dropped yet (its lock busy), tried again after `rangeRetryMs` (10 s). */
+  onRangeDeferred?: (error: Error) => void;
+  rangeRetryMs?: number;
   /** Streams whose events retention may remove (presence and delivery); every other stream is kept forever. */
   expiringStreamPrefixes?: readonly string[];
   /** A new store's layout (decision 16): ranges of `rangeEvents` (10 M), or `false` for the plain table. */
   partitions?: false | { rangeEvents?: number };
 }
-
-const DEFAULT_LIMIT = 1000;
 
 /** The production event store on PostgreSQL, through a `pg` pool. */
 export class PostgresEventStore implements EventStore {
@@ -71,9 +72,9 @@ export class PostgresEventStore implements EventStore {
     this.queries = readQueries(names, layout);
     this.documents = new PostgresDocuments(pool, names);
     this.leases = new PostgresLeases(pool, names);
-    this.partitioned = partitionedAppends(pool, names, layout, onError);
-    const prefixes = options.expiringStreamPrefixes ?? [];
-    this.retention = new PostgresRetention(pool, names, prefixes, this.partitioned?.ranges);
+    const { onRangeDeferred = onError, rangeRetryMs, expiringStreamPrefixes = [] } = options;
+    this.partitioned = partitionedAppends(pool, names, layout, onRangeDeferred, rangeRetryMs);
+    this.retention = new PostgresRetention(pool, names, expiringStreamPrefixes, this.partitioned?.ranges);
     this.transfer = new PostgresTransfer(pool, names, this.partitioned);
     this.notifications = new NotificationListener({
       connectionString: options.connectionString,
@@ -133,7 +134,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(afterPosition: number, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const { filter = {}, limit = DEFAULT_LIMIT, toPosition = Number.MAX_SAFE_INTEGER } = options;
+    const { filter = {}, limit = 1000, toPosition = Number.MAX_SAFE_INTEGER } = options;
     const patterns = filter.streamPrefixes?.map(prefixPattern) ?? null;
     const values = [afterPosition, toPosition, patterns, filter.types ?? null, limit];
     const { rows } = await this.pool.query<EventRow>({ ...this.queries.readAll, values });

@@ -28,9 +28,10 @@ export function partitionedAppends(
   names: PostgresNames,
   layout: EventsLayout,
   onError: (error: Error) => void,
+  retryMs?: number,
 ): PartitionedAppends | undefined {
   if (!layout.partitioned) return undefined;
-  const ranges = new PositionRanges(pool, names, layout.rangeEvents, onError);
+  const ranges = new PositionRanges(pool, names, layout.rangeEvents, onError, retryMs);
   return { layout, ranges, eventIds: new EventIdCheck(names, ranges) };
 }
 

@@ -28,12 +28,16 @@ export class PositionRanges {
   /** Every range below this first position is known to be gone. */
   private clearedBelow = 1;
   private creating: Promise<void> | undefined;
+  /** After a failed attempt, no other before these times (ms): a lasting failure is tried and reported every `retryMs`. */
+  private retryAt = 0;
+  private dropRetryAt = 0;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly names: PostgresNames,
     readonly size: number,
     private readonly onError: (error: Error) => void,
+    private readonly retryMs = 10_000,
   ) {}
 
   firstOf(position: number): number {
@@ -43,9 +47,14 @@ export class PositionRanges {
   /** After an append that reached `position`: the next ranges are made in the background if missing. */
   keepAhead(position: number): void {
     const wanted = this.firstOf(position) + AHEAD * this.size;
-    if (wanted <= this.highest || this.creating) return;
+    if (wanted <= this.highest || this.creating || Date.now() < this.retryAt) return;
     this.creating = this.create(this.following(position), LOCK_TIMEOUT)
-      .catch((error: Error) => this.onError(error))
+      .catch((error: Error) => {
+        this.retryAt = Date.now() + this.retryMs;
+        this.onError(
+          new Error(`could not make the position ranges ahead yet (tried again later): ${error.message}`),
+        );
+      })
       .finally(() => (this.creating = undefined));
   }
 
@@ -61,11 +70,14 @@ export class PositionRanges {
   /** Detaches and drops every range wholly at or below `horizon`; a range that cannot be yet is tried later. */
   async dropThrough(horizon: number): Promise<number> {
     const below = this.firstOf(horizon + 1);
-    if (below <= this.clearedBelow) return 0;
+    if (below <= this.clearedBelow || Date.now() < this.dropRetryAt) return 0;
     let dropped = 0;
     for (const range of await this.tables()) {
       if (range.first + this.size - 1 > horizon) continue;
-      if (!(await this.drop(range))) return dropped;
+      if (!(await this.drop(range))) {
+        this.dropRetryAt = Date.now() + this.retryMs;
+        return dropped;
+      }
       dropped += 1;
     }
     this.clearedBelow = below;
