@@ -77,9 +77,9 @@ async function tableBytes(admin, schema) {
 
 const ms = (value) => value.toFixed(1);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const quartiles = (values) => {
+const quartiles = (values, digits = 0) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return [25, 50, 75].map((p) => percentile(sorted, p).toFixed(0)).join('/');
+  return [25, 50, 75].map((p) => percentile(sorted, p).toFixed(digits)).join('/');
 };
 const summary = (latencies) =>
   `batch p50 ${ms(percentile(latencies, 50))} p99 ${ms(percentile(latencies, 99))} max ${ms(latencies.at(-1))} ms`;
@@ -141,6 +141,9 @@ async function run(round, admin) {
         removal[i].latencies.push(...during.latencies);
       }
     }
+    // Each step's two runs met the same load: the ratio of their rates, step by step, is the fairest comparison.
+    const ratios = fill[1].map((rate, step) => rate / fill[0][step]);
+    console.log(`round ${round} fill, partitioned ÷ plain per step: p25/p50/p75 ${quartiles(ratios, 3)}`);
     for (const [i, layout] of layouts.entries()) {
       const r = removal[i];
       console.log(
