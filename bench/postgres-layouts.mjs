@@ -144,6 +144,8 @@ async function run(round, admin) {
     // Each step's two runs met the same load: the ratio of their rates, step by step, is the fairest comparison.
     const ratios = fill[1].map((rate, step) => rate / fill[0][step]);
     console.log(`round ${round} fill, partitioned ÷ plain per step: p25/p50/p75 ${quartiles(ratios, 3)}`);
+    for (const [i, layout] of layouts.entries())
+      console.log(`round ${round} ${layout} steps/s: ${fill[i].map((rate) => rate.toFixed(0)).join(' ')}`);
     for (const [i, layout] of layouts.entries()) {
       const r = removal[i];
       console.log(
