@@ -21,7 +21,16 @@ const { RetentionWorker, scheduleFor } =
   await import('../dist/apps/rule-manager/src/retention/retention.worker.js');
 const { RetentionMetrics } = await import('../dist/apps/rule-manager/src/retention/retention.metrics.js');
 
-const deployment = await startPresenceIngest({ expiringStreamPrefixes: EXPIRING_STREAM_PREFIXES });
+// On PostgreSQL, BENCH_LAYOUT=plain makes the store of earlier versions; BENCH_RANGE_EVENTS sets the size of the
+// partitioned layout's position ranges (default 10 M), so that a smaller store sees ranges dropped.
+const partitions =
+  process.env.BENCH_LAYOUT === 'plain'
+    ? false
+    : { rangeEvents: Number(process.env.BENCH_RANGE_EVENTS ?? 10_000_000) };
+const deployment = await startPresenceIngest({
+  expiringStreamPrefixes: EXPIRING_STREAM_PREFIXES,
+  partitions,
+});
 const { mqttPort, store, storeName, storeUrl } = deployment;
 const seeding = performance.now();
 await seedOldEvents(storeUrl, EVENTS, 30 * DAY);

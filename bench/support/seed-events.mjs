@@ -57,7 +57,12 @@ async function seedPostgres(url, count, since) {
   const client = new pg.Client(parsed.toString());
   await client.connect();
   const events = `"${schema}".events`;
-  for (let start = 0; start < count; start += CHUNK) {
+  const { rowCount: partitioned } = await client.query('SELECT 1 FROM pg_class WHERE oid = to_regclass($1)', [
+    `"${schema}".event_layout`,
+  ]);
+  // The partitioned layout (decision 16) needs its ranges made for the positions: through the store's import.
+  if (partitioned) await seedThroughImport(url, count, since);
+  for (let start = 0; start < (partitioned ? 0 : count); start += CHUNK) {
     await client.query(
       `INSERT INTO ${events} (event_id, stream, version, type, data, metadata)
        SELECT 'seed-' || g, 'client-GID_seed@@@dev-' || (g % $3), g / $3 + 1, 'ClientConnected',
@@ -73,4 +78,29 @@ async function seedPostgres(url, count, since) {
      WHERE event_id LIKE 'seed-%' GROUP BY stream ON CONFLICT (stream) DO UPDATE SET version = excluded.version`,
   );
   await client.end();
+}
+
+async function seedThroughImport(url, count, since) {
+  const { openEventStore } = await import('../../dist/libs/event-store/src/index.js');
+  const store = await openEventStore(url);
+  const head = await store.headPosition();
+  for (let start = 0; start < count; start += CHUNK / 10) {
+    const events = [];
+    for (let i = start; i < Math.min(count, start + CHUNK / 10); i++) {
+      const client = `GID_seed@@@dev-${i % CLIENTS}`;
+      const data = { clientId: client, channelId: String(i).padStart(32, '0'), clientIp: '10.0.0.1:1' };
+      events.push({
+        position: head + 1 + i,
+        stream: `client-${client}`,
+        version: Math.floor(i / CLIENTS) + 1,
+        eventId: `seed-${i}`,
+        type: 'ClientConnected',
+        data: { ...data, time: since + i, reason: 'accepted' },
+        metadata: { actor: 'presence-ingest', occurredAt: since + i },
+      });
+    }
+    await store.importRows({ events });
+  }
+  await store.sealImport(head + count, 0);
+  await store.close();
 }

@@ -50,7 +50,8 @@ export const E2E_ADMIN_SECRET = 'e2e-admin-secret-0123456789';
 
 /** Environment for one isolated deployment: its own data directory and free ports (never 1883: Mosquitto). */
 export async function isolatedEnv(overrides: Record<string, string> = {}): Promise<Record<string, string>> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'msr-'));
+  // An existing DATA_DIR in `overrides` is used as it is: fresh ports for apps on a store made earlier.
+  const dataDir = overrides['DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'msr-'));
   const busPort = await freePorts(3); // the TCP bus: rule-manager on it, presence-ingest +1, rocketmq-dispatch +2
   const metricsPort = await freePorts(2); // presence-ingest's /metrics on it, rocketmq-dispatch's +1
   return {

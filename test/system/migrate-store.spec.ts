@@ -3,9 +3,9 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { openEventStore, type EventStore } from '#libs/event-store';
+import { INCOMPLETE_COPY_LEASE, openEventStore, type EventStore } from '#libs/event-store';
 import { EXPIRING_STREAM_PREFIXES } from '#libs/platform';
-import { isolatedEnv } from '../support/app-processes.js';
+import { isolatedEnv, runFailingApp } from '../support/app-processes.js';
 import { seedRules, writePresence } from '../support/delivery.js';
 
 /**
@@ -137,6 +137,24 @@ describe('npm run migrate-store', () => {
       await source.releaseLeases('dispatch-host-7', ['dispatch/partition-0']);
     }
   });
+
+  it('leaves a copy that stopped half-way unusable: an app refuses to start on it, saying why', async () => {
+    const copy = `${env['DATA_DIR']}/half-copied.db`;
+    // What migrate-store writes first into its target and removes only once the copy is verified.
+    const half = await openEventStore(`sqlite:${copy}`);
+    await half.acquireLeases('migrate-store', [INCOMPLETE_COPY_LEASE], 3_600_000, Date.now());
+    await half.close();
+    const run = await runFailingApp('rule-manager', {
+      ...(await isolatedEnv({ DATA_DIR: env['DATA_DIR']! })),
+      EVENT_STORE_URL: `sqlite:${copy}`,
+    });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(
+      `rule-manager: sqlite:${copy} is an incomplete copy left by npm run migrate-store ` +
+        `(lease migrate-store/incomplete-copy): it may lack events and checkpoints. Set EVENT_STORE_URL back ` +
+        'to the source, or drop this store and run migrate-store again',
+    );
+  }, 30_000);
 
   it('names the argument when --to is missing or the source file does not exist', () => {
     const missing = migrateStore();

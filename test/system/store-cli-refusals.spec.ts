@@ -18,6 +18,7 @@ let dataDir: string;
 const file = (name: string) => join(dataDir, name);
 
 beforeAll(async () => {
+  // The CLIs use only the store; apps get their ports when they start.
   env = await isolatedEnv();
   dataDir = env['DATA_DIR']!;
   const store = await openEventStore(`sqlite:${file('events.db')}`);
@@ -45,6 +46,13 @@ describe('npm run backup', () => {
     expect(forced).toMatchObject({ code: 0, output: expect.stringContaining('up to position 1: 1 events') });
   });
 
+  it('says a failure that is no refusal failed, with its cause', async () => {
+    const unreachable = { ...env, EVENT_STORE_URL: 'postgres://postgres@127.0.0.1:1/test?schema=nowhere' };
+    const run = await runStoreCli('backup', [file('never.dump')], unreachable);
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(/^backup: failed: .*ECONNREFUSED 127\.0\.0\.1:1\n$/);
+  });
+
   it('names the argument it misses or does not know', async () => {
     expect(await runStoreCli('backup', [], env)).toMatchObject({
       code: 2,
@@ -60,7 +68,9 @@ describe('npm run backup', () => {
 describe('npm run restore', () => {
   it('refuses while an app runs on the store, naming its lease', async () => {
     await runStoreCli('backup', [file('while-running.db')], env);
-    const presence = await startApp('presence-ingest', env);
+    // Ports picked now, not in beforeAll: a listener started meanwhile (by another test process) may have taken
+    // those, and presence-ingest would refuse to start.
+    const presence = await startApp('presence-ingest', await isolatedEnv({ DATA_DIR: dataDir }));
     try {
       const refused = await runStoreCli('restore', [file('while-running.db')], env);
       expect(refused.code).toBe(1);

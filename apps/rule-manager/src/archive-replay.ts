@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readManifest } from '#libs/event-archive';
 import { newEventId } from '#libs/event-store';
 import { CredentialsCipher } from '#libs/credentials';
-import { exitOnStartupFailure, loadConfig, openAppEventStore, ownerOnlyFiles } from '#libs/platform';
+import { exitOnCommandFailure, loadConfig, openAppEventStore, ownerOnlyFiles } from '#libs/platform';
 import { RocketmqProducers } from '#libs/rocketmq';
 import { parseArchiveReplayOptions, ReplayOptionError } from './archive/archive-replay.options.js';
 import { checkRuleExists, loadControlPlane, replayArchive } from './archive/archive-replay.js';
@@ -61,8 +61,8 @@ async function replay(): Promise<void> {
 }
 
 replay().catch((error: unknown) => {
-  // A bad option is the operator's to change: the line names it, with no "could not start".
-  if (!(error instanceof ReplayOptionError)) return exitOnStartupFailure('archive:replay')(error);
+  // A bad option is the operator's to change: the line names it (exit 2), not worded as a failure.
+  if (!(error instanceof ReplayOptionError)) return exitOnCommandFailure('archive:replay')(error);
   process.stderr.write(`archive:replay: ${error.message}\n`);
   return process.exit(2);
 });

@@ -1,5 +1,5 @@
 import { readManifest, verifyArchive } from '#libs/event-archive';
-import { exitOnStartupFailure, loadConfig } from '#libs/platform';
+import { exitOnCommandFailure, loadConfig } from '#libs/platform';
 
 /**
  * `npm run archive:verify [-- <dir>]`: checks every file of the archive (ARCHIVE_DIR, or the directory given)
@@ -21,4 +21,4 @@ async function verify(): Promise<void> {
   if (bad.length > 0) process.exitCode = 1;
 }
 
-verify().catch(exitOnStartupFailure('archive:verify'));
+verify().catch(exitOnCommandFailure('archive:verify'));

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { exitOnStartupFailure, loadConfig, openAppEventStore, ownerOnlyFiles } from '#libs/platform';
+import { exitOnCommandFailure, loadConfig, openAppEventStore, ownerOnlyFiles } from '#libs/platform';
 import { ClientStatusProjection } from '#libs/client-status';
 import { DeliveryStatsProjection } from './delivery-stats/delivery-stats.projection.js';
 import { ControlPlaneProjector } from './read-model/control-plane.projector.js';
@@ -48,4 +48,4 @@ const pastRetention = (horizon: number) =>
   `would lose the state they built. Those read models are documents and stay exact as they are. To rebuild them ` +
   `anyway, restore a backup taken before the removal (npm run restore) into a separate store and rebuild there\n`;
 
-rebuild().catch(exitOnStartupFailure('projections:rebuild'));
+rebuild().catch(exitOnCommandFailure('projections:rebuild'));

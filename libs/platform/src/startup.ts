@@ -22,15 +22,24 @@ export async function listenOn<T>(variable: string, port: number, listen: () => 
   }
 }
 
-export function startupFailure(app: string, error: unknown): string {
+/** An app that did not come up: `could not start`; a command (backup, rebuild …) that stopped: `failed`. */
+export function startupFailure(app: string, error: unknown, what = 'could not start'): string {
   if (error instanceof ConfigError) return `${app}: ${error.message}`;
-  return `${app}: could not start: ${error instanceof Error ? error.message : String(error)}`;
+  return `${app}: ${what}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /** Prints one line and exits non-zero, so `npm start` and supervisors see the failure and what to change. */
 export function exitOnStartupFailure(app: string) {
   return (error: unknown): never => {
     process.stderr.write(startupFailure(app, error) + '\n');
+    process.exit(1);
+  };
+}
+
+/** The same for a command line tool: it started, then its work failed (a refusal is worded by the tool). */
+export function exitOnCommandFailure(command: string) {
+  return (error: unknown): never => {
+    process.stderr.write(startupFailure(command, error, 'failed') + '\n');
     process.exit(1);
   };
 }

@@ -1,5 +1,5 @@
-import { BackupRefusedError, liveLeases, storeExists, type Lease } from '#libs/event-store';
-import { loadConfig, openAppEventStore } from '#libs/platform';
+import { BackupRefusedError, liveLeases, openEventStore, storeExists, type Lease } from '#libs/event-store';
+import { loadConfig } from '#libs/platform';
 
 /**
  * Refuses while an app uses the store: every app holds a lease while it runs (presence-ingest its membership,
@@ -9,7 +9,8 @@ import { loadConfig, openAppEventStore } from '#libs/platform';
 export async function refuseWhileAppsRun(now = Date.now()): Promise<void> {
   const config = loadConfig();
   if (!(await storeExists(config.eventStoreUrl))) return;
-  const store = await openAppEventStore(config);
+  // Not openAppEventStore: it refuses an incomplete copy, which this names as the live lease it holds.
+  const store = await openEventStore(config.eventStoreUrl);
   let live: Lease[];
   try {
     live = await liveLeases(store, now);

@@ -1,5 +1,5 @@
 import { BackupRefusedError } from '#libs/event-store';
-import { exitOnStartupFailure } from '#libs/platform';
+import { exitOnCommandFailure } from '#libs/platform';
 
 /** A command line the operator must change: the message names the argument. Exit 2. */
 export class UsageError extends Error {
@@ -31,7 +31,7 @@ export function parseStoreCommandArguments(
 export function runStoreCommand(command: string, work: () => Promise<void>): void {
   work().catch((error: unknown) => {
     if (!(error instanceof UsageError || error instanceof BackupRefusedError))
-      return exitOnStartupFailure(command)(error);
+      return exitOnCommandFailure(command)(error);
     process.stderr.write(`${command}: refused: ${error.message}\n`);
     return process.exit(error instanceof UsageError ? 2 : 1);
   });

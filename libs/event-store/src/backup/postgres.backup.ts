@@ -2,6 +2,7 @@ import pg from 'pg';
 import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { postgresNames } from '../postgres/postgres.names.js';
+import { visibleEvents } from '../postgres/postgres.layout.js';
 import { BackupRefusedError, type StoreCopySummary } from './backup-refused.js';
 import { postgresTarget, runPostgresTool } from './postgres.tools.js';
 import { checkDestination } from './backup-files.js';
@@ -42,16 +43,20 @@ export async function backupPostgresStore(
 
 /** What the store in `schema` holds, as the connection's transaction sees it. */
 export async function storeSummary(client: pg.ClientBase, schema: string): Promise<StoreCopySummary> {
-  const { events, retention } = postgresNames(schema);
+  const names = postgresNames(schema);
+  const { events, retention } = names;
   const found = await client.query('SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [
     schema,
     'events',
   ]);
   if (found.rowCount === 0) throw new BackupRefusedError(`there is no event store in schema ${schema}`);
+  const layout = await client.query('SELECT 1 FROM pg_class WHERE oid = to_regclass($1)', [names.layout]);
+  // The partitioned layout keeps the rows retention passed until their range is dropped: they are not counted.
+  const visible = visibleEvents({ partitioned: layout.rowCount !== 0 }, names);
   const { rows } = await client.query<{ head: string; events: string }>(
     `SELECT greatest(coalesce((SELECT max(position) FROM ${events}), 0),
                      coalesce((SELECT horizon FROM ${retention} WHERE id = 1), 0)) AS head,
-            (SELECT count(*) FROM ${events}) AS events`,
+            (SELECT count(*) FROM ${events} WHERE ${visible}) AS events`,
   );
   return { head: Number(rows[0].head), events: Number(rows[0].events) };
 }

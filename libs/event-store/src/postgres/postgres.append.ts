@@ -4,8 +4,16 @@ import { planAppends, type AppendPlan } from '../append-plan.js';
 import { DuplicateEventError } from '../errors.js';
 import type { AppendResult, StreamAppend } from '../event-store.port.js';
 import type { PostgresNames } from './postgres.names.js';
+import {
+  isExpiring,
+  visibleEvents,
+  type EventsLayout,
+  type PartitionedAppends,
+  type PartitionedLayout,
+} from './postgres.layout.js';
 
 const UNIQUE_VIOLATION = '23505';
+const CHECK_VIOLATION = '23514';
 
 /**
  * Appends a batch in one transaction. Every append first takes the schema's transaction-level advisory lock,
@@ -18,11 +26,35 @@ export async function appendBatch(
   pool: pg.Pool,
   names: PostgresNames,
   appends: StreamAppend[],
+  partitioned?: PartitionedAppends,
+): Promise<AppendResult[]> {
+  refuseRepeatedIds(appends);
+  try {
+    return await attempt(pool, names, appends, partitioned);
+  } catch (error) {
+    if (!partitioned || !isMissingRange(error)) throw error;
+    // The ranges ahead could not be made in time (their DDL waited on a long reader): make them now, once.
+    const { rows } = await pool.query<{ last: string }>(
+      `SELECT last_value AS last FROM ${names.positionSequence}`,
+    );
+    const events = appends.reduce((sum, append) => sum + append.events.length, 0);
+    await partitioned.ranges.ensure([Number(rows[0].last) + 1, Number(rows[0].last) + events]);
+    return attempt(pool, names, appends, partitioned);
+  }
+}
+
+async function attempt(
+  pool: pg.Pool,
+  names: PostgresNames,
+  appends: StreamAppend[],
+  partitioned: PartitionedAppends | undefined,
 ): Promise<AppendResult[]> {
   const client = await checkOut(pool);
   let reusable = true;
   try {
-    return await appendInTransaction(client, names, appends);
+    const results = await appendInTransaction(client, names, appends, partitioned);
+    partitioned?.ranges.keepAhead(Math.max(0, ...results.map((result) => result.position)));
+    return results;
   } catch (error) {
     reusable = await client.query('ROLLBACK').then(
       () => true,
@@ -35,27 +67,53 @@ export async function appendBatch(
   }
 }
 
-async function appendInTransaction(client: pg.PoolClient, names: PostgresNames, appends: StreamAppend[]) {
+async function appendInTransaction(
+  client: pg.PoolClient,
+  names: PostgresNames,
+  appends: StreamAppend[],
+  partitioned: PartitionedAppends | undefined,
+) {
   await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${names.appendLockKey})`);
-  const versions = await currentVersions(client, names, appends);
+  const { versions, keptMax } = await currentVersions(client, names, appends, partitioned?.layout);
   const plan = planAppends(appends, (stream) => versions.get(stream) ?? 0);
-  const positions = await insertEvents(client, names, plan);
+  const positions = await insertEvents(client, names, plan, partitioned?.layout);
+  if (partitioned) {
+    const { layout, eventIds } = partitioned;
+    const rows = plan.rows.map(({ stream, event }, row) => ({
+      eventId: event.eventId,
+      expiring: isExpiring(layout, stream),
+      position: positions[row],
+    }));
+    await eventIds.check(client, rows, keptMax);
+  }
   await updateStreams(client, names, plan);
-  const results = await toResults(client, names, plan, positions);
+  const results = await toResults(client, names, plan, positions, partitioned?.layout);
   // NOTIFY inside the transaction is delivered at commit, so a woken reader always finds the rows.
   await client.query(`SELECT pg_notify('${names.channel}', ''); COMMIT`);
   return results;
 }
 
-async function currentVersions(client: pg.PoolClient, names: PostgresNames, appends: StreamAppend[]) {
+/**
+ * The streams' versions; on the partitioned layout the same round trip reads the highest event ID of
+ * events_kept, whose unique index does not cover the expiring events (postgres.event-ids.ts).
+ */
+async function currentVersions(
+  client: pg.PoolClient,
+  names: PostgresNames,
+  appends: StreamAppend[],
+  layout: PartitionedLayout | undefined,
+) {
   const streams = [...new Set(appends.map((append) => append.stream))];
+  const versions = `SELECT stream, version FROM ${names.streams} WHERE stream = ANY ($1::text[])`;
   // Named statements (fixed text) are parsed and planned once per connection: ~8% more appends per second.
-  const { rows } = await client.query<{ stream: string; version: number }>({
-    name: `${names.statementPrefix}_stream_versions`,
-    text: `SELECT stream, version FROM ${names.streams} WHERE stream = ANY ($1::text[])`,
+  const { rows } = await client.query<{ stream: string | null; version: number | null }>({
+    name: `${names.statementPrefix}_stream_versions${layout ? '_kept_max' : ''}`,
+    text: layout ? `${versions} UNION ALL SELECT max(event_id), NULL FROM ${names.eventsKept}` : versions,
     values: [streams],
   });
-  return new Map(rows.map((row) => [row.stream, row.version]));
+  const keptMax = rows.find((row) => row.version === null)?.stream ?? undefined;
+  const found = rows.flatMap((row) => (row.version === null ? [] : [[row.stream!, row.version] as const]));
+  return { versions: new Map(found), keptMax };
 }
 
 /**
@@ -67,6 +125,7 @@ async function insertEvents(
   client: pg.PoolClient,
   names: PostgresNames,
   plan: AppendPlan,
+  layout: PartitionedLayout | undefined,
 ): Promise<number[]> {
   const rows = plan.rows.map(({ stream, version, event }) => ({
     event_id: event.eventId,
@@ -75,13 +134,16 @@ async function insertEvents(
     type: event.type,
     data: event.data,
     metadata: event.metadata,
+    ...(layout && { expiring: isExpiring(layout, stream) }),
   }));
+  const [table, suffix] = layout ? insertTarget(names, rows) : [names.events, ''];
+  const [column, type] = layout ? [', expiring', ', expiring boolean'] : ['', ''];
   const inserted = await client.query<{ position: string; event_id: string }>({
-    name: `${names.statementPrefix}_insert_events`,
-    text: `INSERT INTO ${names.events} (event_id, stream, version, type, data, metadata)
-           SELECT event_id, stream, version, type, data, metadata
+    name: `${names.statementPrefix}_insert_events${suffix}`,
+    text: `INSERT INTO ${table} (event_id, stream, version, type, data, metadata${column})
+           SELECT event_id, stream, version, type, data, metadata${column}
            FROM jsonb_to_recordset($1::jsonb)
-             AS row (event_id text, stream text, version int, type text, data jsonb, metadata jsonb)
+             AS row (event_id text, stream text, version int, type text, data jsonb, metadata jsonb${type})
            RETURNING position, event_id`,
     values: [JSON.stringify(rows)],
   });
@@ -106,12 +168,13 @@ async function toResults(
   names: PostgresNames,
   plan: AppendPlan,
   positions: number[],
+  layout: EventsLayout = { partitioned: false },
 ): Promise<AppendResult[]> {
   const results: AppendResult[] = [];
   for (const { stream, version, lastRow } of plan.results) {
     // An append without events only checks the version; report where the stream's last event is.
     const position =
-      lastRow >= 0 ? positions[lastRow] : await positionOfVersion(client, names, stream, version);
+      lastRow >= 0 ? positions[lastRow] : await positionOfVersion(client, names, layout, stream, version);
     results.push({ stream, version, position });
   }
   return results;
@@ -120,11 +183,12 @@ async function toResults(
 async function positionOfVersion(
   client: pg.PoolClient,
   names: PostgresNames,
+  layout: EventsLayout,
   stream: string,
   version: number,
 ) {
   const { rows } = await client.query<{ position: string }>(
-    `SELECT position FROM ${names.events} WHERE stream = $1 AND version = $2`,
+    `SELECT position FROM ${names.events} WHERE stream = $1 AND version = $2 AND ${visibleEvents(layout, names)}`,
     [stream, version],
   );
   return rows.length > 0 ? Number(rows[0].position) : 0;
@@ -138,10 +202,35 @@ async function duplicateOr(
   error: unknown,
 ) {
   const violation = error as Partial<pg.DatabaseError>;
-  if (violation.code !== UNIQUE_VIOLATION || violation.constraint !== 'events_event_id_unique') return error;
+  // events_event_id_unique on the plain layout, <table>_event_id_unique on each partition.
+  if (violation.code !== UNIQUE_VIOLATION || !violation.constraint?.endsWith('event_id_unique')) return error;
   const { rows } = await client.query<{ event_id: string }>(
     `SELECT event_id FROM ${names.events} WHERE event_id = ANY ($1::text[]) LIMIT 1`,
     [appends.flatMap((append) => append.events.map((event) => event.eventId))],
   );
   return rows.length > 0 ? new DuplicateEventError(rows[0].event_id) : error;
+}
+
+/**
+ * A batch of one half goes straight into that half: one routing step less per row, measured at 2–5 % of the
+ * insert. A mixed batch goes through `events`, so its positions follow its rows' order.
+ */
+function insertTarget(names: PostgresNames, rows: { expiring?: boolean }[]): [string, string] {
+  if (rows.every((row) => row.expiring)) return [names.eventsExpiring, '_expiring'];
+  if (rows.every((row) => !row.expiring)) return [names.eventsKept, '_kept'];
+  return [names.events, '_partitioned'];
+}
+
+/** The same event ID twice in one call: refused as a whole, as a stored one would be. */
+function refuseRepeatedIds(appends: StreamAppend[]): void {
+  const seen = new Set<string>();
+  for (const event of appends.flatMap((append) => append.events)) {
+    if (seen.has(event.eventId)) throw new DuplicateEventError(event.eventId);
+    seen.add(event.eventId);
+  }
+}
+
+function isMissingRange(error: unknown): boolean {
+  const failure = error as Partial<pg.DatabaseError>;
+  return failure.code === CHECK_VIOLATION && /no partition of relation/.test(failure.message ?? '');
 }

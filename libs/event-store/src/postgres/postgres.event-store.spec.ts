@@ -13,3 +13,19 @@ async function expiringPostgres() {
 describeRetentionContract('PostgreSQL', expiringPostgres);
 
 describeTransferContract('PostgreSQL to PostgreSQL', expiringPostgres, expiringPostgres);
+
+// Stores made before decision 16 keep the plain table: the same contracts, and copies into the new layout.
+async function plainPostgres() {
+  const fixture = await postgresFixture();
+  return {
+    ...fixture,
+    open: () => fixture.open({ expiringStreamPrefixes: EXPIRING_PREFIXES, partitions: false }),
+  };
+}
+
+describeEventStoreContract('PostgreSQL, plain table', async () => {
+  const fixture = await postgresFixture();
+  return { ...fixture, open: () => fixture.open({ partitions: false }) };
+});
+describeRetentionContract('PostgreSQL, plain table', plainPostgres);
+describeTransferContract('PostgreSQL plain table to partitioned', plainPostgres, expiringPostgres);

@@ -19,6 +19,7 @@ import type {
   StreamVersion,
 } from '../event-store.port.js';
 import { appendBatch } from './postgres.append.js';
+import { partitionedAppends, type EventsLayout, type PartitionedAppends } from './postgres.layout.js';
 import { describePostgres } from './postgres.description.js';
 import { postgresNames, type PostgresNames } from './postgres.names.js';
 import { NotificationListener } from './postgres.notifications.js';
@@ -39,11 +40,14 @@ export interface PostgresEventStoreOptions {
   fallbackPollMs?: number;
   /** Background failures (idle pool connections, the LISTEN connection); the store recovers by itself. */
   onBackgroundError?: (error: Error) => void;
+  /** A position range not made or dropped yet (its lock busy), tried again after `rangeRetryMs` (10 s). */
+  onRangeDeferred?: (error: Error) => void;
+  rangeRetryMs?: number;
   /** Streams whose events retention may remove (presence and delivery); every other stream is kept forever. */
   expiringStreamPrefixes?: readonly string[];
+  /** A new store's layout (decision 16): ranges of `rangeEvents` (10 M), or `false` for the plain table. */
+  partitions?: false | { rangeEvents?: number };
 }
-
-const DEFAULT_LIMIT = 1000;
 
 /** The production event store on PostgreSQL, through a `pg` pool. */
 export class PostgresEventStore implements EventStore {
@@ -55,24 +59,29 @@ export class PostgresEventStore implements EventStore {
   private readonly leases: PostgresLeases;
   private readonly retention: PostgresRetention;
   private readonly transfer: PostgresTransfer;
+  private readonly partitioned: PartitionedAppends | undefined;
 
   private constructor(
     private readonly pool: pg.Pool,
     private readonly names: PostgresNames,
+    layout: EventsLayout,
     options: PostgresEventStoreOptions,
   ) {
+    const onError = options.onBackgroundError ?? (() => undefined);
     this.description = describePostgres(options.connectionString, names.schema);
-    this.queries = readQueries(names);
+    this.queries = readQueries(names, layout);
     this.documents = new PostgresDocuments(pool, names);
     this.leases = new PostgresLeases(pool, names);
-    this.retention = new PostgresRetention(pool, names, options.expiringStreamPrefixes ?? []);
-    this.transfer = new PostgresTransfer(pool, names);
+    const { onRangeDeferred = onError, rangeRetryMs, expiringStreamPrefixes = [] } = options;
+    this.partitioned = partitionedAppends(pool, names, layout, onRangeDeferred, rangeRetryMs);
+    this.retention = new PostgresRetention(pool, names, expiringStreamPrefixes, this.partitioned?.ranges);
+    this.transfer = new PostgresTransfer(pool, names, this.partitioned);
     this.notifications = new NotificationListener({
       connectionString: options.connectionString,
       channel: names.channel,
       applicationName: `event-store-listen ${names.schema}`.slice(0, 63),
       onNotification: () => this.listeners.wake(),
-      onError: options.onBackgroundError ?? (() => undefined),
+      onError,
     });
     // LISTEN only while someone listens; the poll is the slow safety net behind it.
     this.listeners = new AppendListeners({
@@ -93,12 +102,17 @@ export class PostgresEventStore implements EventStore {
     // An idle connection dropped by the server emits 'error' on the pool; unhandled, it would crash the process.
     pool.on('error', (error) => options.onBackgroundError?.(error));
     try {
-      await ensureSchema(pool, names);
+      const layout = await ensureSchema(
+        pool,
+        names,
+        options.partitions,
+        options.expiringStreamPrefixes ?? [],
+      );
+      return new PostgresEventStore(pool, names, layout, options);
     } catch (error) {
       await pool.end();
       throw error;
     }
-    return new PostgresEventStore(pool, names, options);
   }
 
   async append(stream: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<AppendResult> {
@@ -108,7 +122,7 @@ export class PostgresEventStore implements EventStore {
 
   async appendMany(appends: StreamAppend[]): Promise<AppendResult[]> {
     if (appends.length === 0) return [];
-    return appendBatch(this.pool, this.names, appends);
+    return appendBatch(this.pool, this.names, appends, this.partitioned);
   }
 
   async readStream(stream: string, fromVersion = 1): Promise<RecordedEvent[]> {
@@ -120,7 +134,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(afterPosition: number, options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const { filter = {}, limit = DEFAULT_LIMIT, toPosition = Number.MAX_SAFE_INTEGER } = options;
+    const { filter = {}, limit = 1000, toPosition = Number.MAX_SAFE_INTEGER } = options;
     const patterns = filter.streamPrefixes?.map(prefixPattern) ?? null;
     const values = [afterPosition, toPosition, patterns, filter.types ?? null, limit];
     const { rows } = await this.pool.query<EventRow>({ ...this.queries.readAll, values });

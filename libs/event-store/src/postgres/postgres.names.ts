@@ -10,6 +10,16 @@ export interface PostgresNames {
   leases: string;
   /** The one-row table holding the retention horizon. */
   retention: string;
+  /** Partitioned layout (decision 16): the halves of `events`, its position sequence and its bookkeeping. */
+  eventsKept: string;
+  eventsExpiring: string;
+  positionSequence: string;
+  /** One row: the size of a position range and the expiring stream prefixes the store was made with. */
+  layout: string;
+  /** Event-ID bounds of the closed position ranges, for the duplicate check (postgres.event-ids.ts). */
+  ranges: string;
+  /** The range table holding positions `first` to `first + size - 1`, unquoted and qualified. */
+  rangeTable(first: number): { name: string; qualified: string };
   /** Key of the transaction-level advisory lock every append takes (a signed 64-bit integer, as text). */
   appendLockKey: string;
   /** LISTEN/NOTIFY channel on which appends are announced. */
@@ -34,6 +44,12 @@ export function postgresNames(schema: string): PostgresNames {
     documents: `${quoted}.documents`,
     leases: `${quoted}.leases`,
     retention: `${quoted}.retention`,
+    eventsKept: `${quoted}.events_kept`,
+    eventsExpiring: `${quoted}.events_expiring`,
+    positionSequence: `${quoted}.events_position_seq`,
+    layout: `${quoted}.event_layout`,
+    ranges: `${quoted}.event_ranges`,
+    rangeTable: (first) => ({ name: `events_from_${first}`, qualified: `${quoted}.events_from_${first}` }),
     appendLockKey: appendLockKey(schema),
     channel: `event_store_${tag}`,
     statementPrefix: `event_store_${tag}`,

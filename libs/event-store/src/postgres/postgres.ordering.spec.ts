@@ -116,12 +116,15 @@ describe('PostgreSQL: positions become visible in order', () => {
   });
 });
 
-/** Inserts an event the way a slow appender would, inside the admin connection's open transaction. */
+/**
+ * Inserts an event the way a slow appender would, inside the admin connection's open transaction. The store
+ * is opened without expiring prefixes, so its events are kept ones.
+ */
 async function insertRawEvent(fixture: PostgresFixture, stream: string): Promise<number> {
   const event = newEvent('ClientConnected');
   const { rows } = await fixture.admin.query<{ position: string }>(
-    `INSERT INTO "${fixture.schema}".events (event_id, stream, version, type, data, metadata)
-     VALUES ($1, $2, 1, $3, $4, $5) RETURNING position`,
+    `INSERT INTO "${fixture.schema}".events (event_id, stream, version, type, data, metadata, expiring)
+     VALUES ($1, $2, 1, $3, $4, $5, false) RETURNING position`,
     [event.eventId, stream, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata)],
   );
   return Number(rows[0].position);

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../event-store.port.js';
 import type { PostgresNames } from './postgres.names.js';
+import { visibleEvents, type EventsLayout } from './postgres.layout.js';
 
 export interface EventRow {
   position: string;
@@ -13,12 +14,14 @@ export interface EventRow {
 }
 
 /** Named prepared statements: each connection parses and plans them once (perf-limits.md §3b). */
-export function readQueries({ statementPrefix: prefix, events, checkpoints, retention }: PostgresNames) {
+export function readQueries(names: PostgresNames, layout: EventsLayout) {
+  const { statementPrefix: prefix, events, checkpoints, retention } = names;
   const columns = 'position, event_id, stream, version, type, data, metadata';
+  const visible = visibleEvents(layout, names);
   return {
     readStream: {
       name: `${prefix}_read_stream`,
-      text: `SELECT ${columns} FROM ${events} WHERE stream = $1 AND version >= $2 ORDER BY version`,
+      text: `SELECT ${columns} FROM ${events} WHERE stream = $1 AND version >= $2 AND ${visible} ORDER BY version`,
     },
     /** $3: LIKE patterns of the stream prefixes, $4: types; NULL means no such filter. */
     readAll: {
@@ -27,6 +30,7 @@ export function readQueries({ statementPrefix: prefix, events, checkpoints, rete
              WHERE position > $1 AND position <= $2
                AND ($3::text[] IS NULL OR stream LIKE ANY ($3::text[]))
                AND ($4::text[] IS NULL OR type = ANY ($4::text[]))
+               AND ${visible}
              ORDER BY position LIMIT $5`,
     },
     head: {

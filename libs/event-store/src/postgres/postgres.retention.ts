@@ -2,53 +2,71 @@ import type pg from 'pg';
 import { inTransaction } from './postgres.connection.js';
 import type { PostgresNames } from './postgres.names.js';
 import { prefixPattern } from './postgres.queries.js';
+import type { PositionRanges } from './postgres.ranges.js';
 
 type Removal = { removed: number; remaining: boolean };
 
 /**
  * Removal of old events of the expiring streams: at most `limit` rows per short transaction, without the
- * append lock (a DELETE of committed rows below the readers cannot reorder what appenders commit).
+ * append lock (removing committed rows below the readers cannot reorder what appenders commit).
  * `streams` is never touched, so a stream's version continues. The horizon only ever rises.
+ *
+ * Plain layout: the rows are deleted. Partitioned layout (decision 16): nothing is deleted; raising the horizon
+ * hides them from every read, and a range is detached and dropped once the horizon is past its end.
  */
 export class PostgresRetention {
   private readonly patterns: string[];
+  /** Expiring events after $1, at most $2 and no more than $3; `expiring` is the partitioned layout's flag. */
+  private readonly expiring: string;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly names: PostgresNames,
     prefixes: readonly string[],
+    private readonly ranges?: PositionRanges,
   ) {
     this.patterns = prefixes.map(prefixPattern);
+    this.expiring = ranges
+      ? `${names.eventsExpiring} WHERE position > $1 AND position <= $2`
+      : `${names.events} WHERE position > $1 AND position <= $2 AND stream LIKE ANY ($3::text[])`;
   }
 
   async removeExpired(through: number, limit: number): Promise<Removal> {
-    if (this.patterns.length === 0) return { removed: 0, remaining: false };
-    const { events } = this.names;
-    return inTransaction(this.pool, async (client) => {
+    if (this.patterns.length === 0 && !this.ranges) return { removed: 0, remaining: false };
+    const removal = await inTransaction(this.pool, async (client) => {
       const head = await this.headOf(client);
       // Everything expiring at or below the horizon is gone: scanning from it skips the dead rows of earlier
       // batches, which autovacuum may not have reclaimed yet (from position 0 each batch got slower).
       const from = await this.lockedHorizon(client);
-      const { rows } = await client.query<{ position: string }>(
-        `DELETE FROM ${events} WHERE position IN (
-           SELECT position FROM ${events} WHERE position > $4 AND position <= $1 AND stream LIKE ANY ($2::text[])
-           ORDER BY position LIMIT $3)
-         RETURNING position`,
-        [through, this.patterns, Math.max(0, limit), from],
-      );
-      const removed = rows.map((row) => Number(row.position));
+      const removed = await this.remove(client, from, through, Math.max(0, limit));
       const remaining = await this.anyLeft(
         client,
         removed.reduce((a, b) => Math.max(a, b), from),
         through,
       );
+      let reached = from;
       if (removed.length > 0 || !remaining) {
         // Everything expiring up to `through` is gone unless some remain; never beyond what was appended.
-        const reached = remaining ? removed.reduce((a, b) => Math.max(a, b)) : Math.min(through, head);
+        reached = remaining ? removed.reduce((a, b) => Math.max(a, b)) : Math.min(through, head);
         await this.raise(client, reached);
       }
-      return { removed: removed.length, remaining };
+      return { removed: removed.length, remaining, reached };
     });
+    if (this.ranges) await this.ranges.dropThrough(removal.reached);
+    return { removed: removal.removed, remaining: removal.remaining };
+  }
+
+  /** The positions removed, oldest first. */
+  private async remove(client: pg.PoolClient, from: number, through: number, limit: number) {
+    const values = [from, through, ...(this.ranges ? [] : [this.patterns]), limit];
+    const chosen = `SELECT position FROM ${this.expiring} ORDER BY position LIMIT $${values.length}`;
+    const { rows } = await client.query<{ position: string }>(
+      this.ranges
+        ? chosen
+        : `DELETE FROM ${this.names.events} WHERE position IN (${chosen}) RETURNING position`,
+      values,
+    );
+    return rows.map((row) => Number(row.position));
   }
 
   async horizon(): Promise<number> {
@@ -75,9 +93,8 @@ export class PostgresRetention {
 
   private async anyLeft(client: pg.PoolClient, after: number, through: number): Promise<boolean> {
     const { rows } = await client.query<{ left: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM ${this.names.events}
-                      WHERE position > $3 AND position <= $1 AND stream LIKE ANY ($2::text[])) AS left`,
-      [through, this.patterns, after],
+      `SELECT EXISTS (SELECT 1 FROM ${this.expiring}) AS left`,
+      [after, through, ...(this.ranges ? [] : [this.patterns])],
     );
     return rows[0].left;
   }

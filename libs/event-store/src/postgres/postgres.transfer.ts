@@ -8,6 +8,7 @@ import type {
 } from '../event-store.port.js';
 import { inTransaction } from './postgres.connection.js';
 import type { PostgresNames } from './postgres.names.js';
+import { isExpiring, visibleEvents, type PartitionedAppends } from './postgres.layout.js';
 
 /**
  * The raw tables of a PostgreSQL store, read in key order (the primary keys' collations, so each batch walks
@@ -18,12 +19,14 @@ export class PostgresTransfer {
   constructor(
     private readonly pool: pg.Pool,
     private readonly names: PostgresNames,
+    private readonly partitioned?: PartitionedAppends,
   ) {}
 
   async countRows(): Promise<StoreCounts> {
     const { events, streams, checkpoints, documents } = this.names;
+    const visible = visibleEvents(this.partitioned?.layout ?? { partitioned: false }, this.names);
     const { rows } = await this.pool.query<StoreCounts>(
-      `SELECT (SELECT count(*) FROM ${events})::int AS events, (SELECT count(*) FROM ${streams})::int AS streams,
+      `SELECT (SELECT count(*) FROM ${events} WHERE ${visible})::int AS events, (SELECT count(*) FROM ${streams})::int AS streams,
               (SELECT count(*) FROM ${checkpoints})::int AS checkpoints,
               (SELECT count(*) FROM ${documents})::int AS documents`,
     );
@@ -66,14 +69,20 @@ export class PostgresTransfer {
     documents = [],
   }: StoreImportRows): Promise<void> {
     const names = this.names;
+    const layout = this.partitioned?.layout;
+    const expiring = layout ? events.map((event) => isExpiring(layout, event.stream)) : [];
+    await this.partitioned?.ranges.ensure(
+      events.filter((_, i) => expiring[i]).map((event) => event.position),
+    );
+    const [column, array] = layout ? [', expiring', ', $8::boolean[]'] : ['', ''];
     await inTransaction(this.pool, async (client) => {
       if (events.length > 0) {
         await client.query(
-          `INSERT INTO ${names.events} (position, event_id, stream, version, type, data, metadata)
+          `INSERT INTO ${names.events} (position, event_id, stream, version, type, data, metadata${column})
            OVERRIDING SYSTEM VALUE
-           SELECT position, event_id, stream, version, type, data::jsonb, metadata::jsonb
-           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[])
-             AS rows (position, event_id, stream, version, type, data, metadata)`,
+           SELECT position, event_id, stream, version, type, data::jsonb, metadata::jsonb${column}
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[]${array})
+             AS rows (position, event_id, stream, version, type, data, metadata${column})`,
           [
             events.map((event) => event.position),
             events.map((event) => event.eventId),
@@ -82,6 +91,7 @@ export class PostgresTransfer {
             events.map((event) => event.type),
             events.map((event) => JSON.stringify(event.data)),
             events.map((event) => JSON.stringify(event.metadata)),
+            ...(layout ? [expiring] : []),
           ],
         );
       }
@@ -114,9 +124,10 @@ export class PostgresTransfer {
 
   /**
    * Restarts the sequence behind `position` (the identity's, or an owned one) after `head`, so the next append
-   * gets `head + 1` or more; under the append lock, as appends take it.
+   * gets `head + 1` or more; under the append lock, as appends take it. The ranges appends will need are made.
    */
   async sealImport(head: number, horizon: number): Promise<void> {
+    await this.partitioned?.ranges.ensure([head + 1]);
     const { events, retention, appendLockKey } = this.names;
     await inTransaction(
       this.pool,
