@@ -19,6 +19,13 @@ import { watchQuery } from '../src/watch-presence/watch-presence.query.js';
 const CLIENT = 'GID_watchers@@@dev-1';
 
 let store: EventStore;
+/** Each test's watchers, whose feed must stop before the store closes. */
+const opened: PresenceWatchers[] = [];
+const watchersOf = (env: Record<string, string> = {}) => {
+  const watchers = new PresenceWatchers(store, loadConfig(env));
+  opened.push(watchers);
+  return watchers;
+};
 
 /** `count` presence events of one client, one append each (positions 1…count on a fresh store). */
 async function appendEvents(count: number, from = 0): Promise<void> {
@@ -76,13 +83,14 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  await Promise.all(opened.splice(0).map((watchers) => watchers.onModuleDestroy()));
   await store.close();
 });
 
 describe('presence watchers', () => {
   it('write nothing more while the sink is full, and the rest in order once it drains', async () => {
     await appendEvents(50);
-    const watchers = new PresenceWatchers(store, loadConfig({}));
+    const watchers = watchersOf();
     const sink = fullingSink(10);
     const { after, stop } = await watchers.watch(watchQuery({ afterPosition: '0' }), sink);
     try {
@@ -105,7 +113,7 @@ describe('presence watchers', () => {
 
   it('start from now, and refuse a watcher past GRPC_MAX_WATCHERS until one stops', async () => {
     await appendEvents(3);
-    const watchers = new PresenceWatchers(store, loadConfig({ GRPC_MAX_WATCHERS: '2' }));
+    const watchers = watchersOf({ GRPC_MAX_WATCHERS: '2' });
     const first = await watchers.watch(watchQuery({}), fullingSink(100));
     expect(first.after).toBe(3);
     const second = await watchers.watch(watchQuery({ groupId: 'GID_watchers' }), fullingSink(100));
@@ -119,7 +127,7 @@ describe('presence watchers', () => {
   it('refuse a position below what retention kept: the events after it may be gone', async () => {
     await appendEvents(5);
     await store.removeExpiredEvents(3, 100);
-    const watchers = new PresenceWatchers(store, loadConfig({}));
+    const watchers = watchersOf();
     const refused = await watchers
       .watch(watchQuery({ afterPosition: '2' }), fullingSink(100))
       .catch((e) => e);
